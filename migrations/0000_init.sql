@@ -1,4 +1,4 @@
-CREATE SCHEMA "connect";
+CREATE SCHEMA IF NOT EXISTS "connect";
 --> statement-breakpoint
 CREATE TABLE "connect"."cards" (
 	"tag_id" text PRIMARY KEY NOT NULL,

@@ -36,7 +36,7 @@ export function scrubSecrets(text: string): string {
 
 export interface LoggerOptions {
   level?: string;
-  /** Where to write; defaults to stdout (pretty when it is a terminal). Tests pass a sink. */
+  /** Where to write; defaults to stderr (pretty when it is a terminal), keeping stdout for command output. Tests pass a sink. */
   destination?: DestinationStream;
   pretty?: boolean;
 }
@@ -55,14 +55,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     formatters: { level: (label) => ({ level: label }) },
   };
   if (options.destination) return pino(base, options.destination);
-  const pretty = options.pretty ?? process.stdout.isTTY === true;
+  const pretty = options.pretty ?? process.stderr.isTTY === true;
   if (pretty) {
     return pino({
       ...base,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+      },
     });
   }
-  return pino(base);
+  return pino(base, pino.destination({ dest: 2, sync: true }));
 }
 
 /** A logger that writes nothing, for library use and tests that do not look at logs. */

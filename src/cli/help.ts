@@ -1,0 +1,25 @@
+import { ENVIRONMENT_HELP } from '../config.js';
+
+export const COMMANDS: ReadonlyArray<[string, string]> = [
+  ['migrate', 'apply the database migrations (safe to run from several processes at once)'],
+];
+
+export function helpText(): string {
+  const width = Math.max(...COMMANDS.map(([c]) => c.length), ...ENVIRONMENT_HELP.map(([v]) => v.length)) + 2;
+  const lines = [
+    'connect-sync — keeps PostgreSQL in step with a CONNECT API and records connector status history',
+    '',
+    'Usage: connect-sync <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map(([c, d]) => `  ${c.padEnd(width)}${d}`),
+    '',
+    'Environment variables:',
+    ...ENVIRONMENT_HELP.map(([v, d]) => `  ${v.padEnd(width)}${d}`),
+    '',
+    'Exit codes: 0 ok, 1 failed, 2 usage or configuration error, 3 API authentication failed,',
+    '            4 API unreachable, 5 database unreachable, 6 database newer than this version,',
+    '            7 finished partially (some records failed; see connect.sync_runs)',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,34 @@
+// Command dispatch. Each command lives in its own file under src/cli/ and returns an exit code.
+import { createContext } from './context.js';
+import { describeError, UsageError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+import { COMMANDS, helpText } from './help.js';
+import { migrateCommand } from './migrate.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(helpText() + '\n');
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write('connect-sync 0.1.0\n');
+    return EXIT.ok;
+  }
+  try {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(helpText() + '\n');
+      return EXIT.ok;
+    }
+    switch (command) {
+      case 'migrate':
+        return await migrateCommand(createContext());
+      default:
+        throw new UsageError(`unknown command "${command}"; commands: ${COMMANDS.map(([c]) => c).join(', ')}`);
+    }
+  } catch (err) {
+    const { line, code } = describeError(err);
+    process.stderr.write(line + '\n');
+    return code;
+  }
+}
