@@ -9,7 +9,7 @@ export interface CommandContext {
   openDatabase(): Promise<Database>;
 }
 
-export function createContext(env: NodeJS.ProcessEnv = process.env): CommandContext {
+export function createContext(env?: NodeJS.ProcessEnv): CommandContext {
   const config = parseConfig(env);
   registerSecret(config.connectApiKey);
   // Logs go to stderr so that command output (reports, CSV) on stdout stays clean.

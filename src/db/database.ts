@@ -19,10 +19,12 @@ export interface Database {
   readonly location: string;
   readonly db: Db;
   /**
-   * Runs fn while holding a session-level advisory lock named `key`. mode 'try' returns
-   * { acquired: false } at once when another session holds it; 'wait' blocks until it is free.
+   * Runs fn while holding a session-level advisory lock named `key`, on the connection that holds
+   * the lock (fn gets it as `db`): if that connection dies, the lock goes with it and so do fn's
+   * queries. mode 'try' returns { acquired: false } at once when another session holds the lock;
+   * 'wait' blocks until it is free.
    */
-  withLock<T>(key: string, mode: 'try' | 'wait', fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }>;
+  withLock<T>(key: string, mode: 'try' | 'wait', fn: (db: Db) => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }>;
   close(): Promise<void>;
 }
 
@@ -81,7 +83,7 @@ async function openPostgres(url: string, poolSize: number, logger: Logger): Prom
           await client.query('select pg_advisory_lock($1, hashtext($2))', [LOCK_NAMESPACE, key]);
         }
         try {
-          return { acquired: true, value: await fn() };
+          return { acquired: true, value: await fn(drizzle({ client, schema }) as unknown as Db) };
         } finally {
           await client.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, key]).catch((err: Error) => {
             // The connection died: the server dropped the lock with it. Discard the client.
@@ -124,7 +126,7 @@ async function openPglite(dataDir: string, logger: Logger): Promise<Database> {
       held.set(key, chained);
       await previous;
       try {
-        return { acquired: true, value: await fn() };
+        return { acquired: true, value: await fn(db) };
       } finally {
         done();
         if (held.get(key) === chained) held.delete(key);

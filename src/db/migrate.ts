@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
-import { rows, type Database } from './database.js';
+import { rows, type Database, type Db } from './database.js';
 
 export const MIGRATIONS_SCHEMA = 'connect';
 export const MIGRATIONS_TABLE = 'schema_migrations';
@@ -32,8 +32,8 @@ export async function migrateDatabase(database: Database, logger: Logger): Promi
   const config = { migrationsFolder: migrationsFolder(), migrationsSchema: MIGRATIONS_SCHEMA, migrationsTable: MIGRATIONS_TABLE };
   const migrations = readMigrationFiles(config);
   const newest = Math.max(...migrations.map((m) => m.folderMillis));
-  const outcome = await database.withLock('migrate', 'wait', async () => {
-    const before = await appliedMigrations(database);
+  const outcome = await database.withLock('migrate', 'wait', async (db) => {
+    const before = await appliedMigrations(db);
     if (before.newest > newest) {
       throw new DatabaseNewerError(
         `the database was migrated by a newer connect-sync (migration of ${new Date(before.newest).toISOString()}); upgrade connect-sync instead of running this older version`,
@@ -41,8 +41,8 @@ export async function migrateDatabase(database: Database, logger: Logger): Promi
     }
     const { migrate } =
       database.kind === 'postgres' ? await import('drizzle-orm/node-postgres/migrator') : await import('drizzle-orm/pglite/migrator');
-    await (migrate as (db: unknown, c: typeof config) => Promise<void>)(database.db, config);
-    const after = await appliedMigrations(database);
+    await (migrate as (db: unknown, c: typeof config) => Promise<void>)(db, config);
+    const after = await appliedMigrations(db);
     return { applied: after.count - before.count, total: after.count };
   });
   if (!outcome.acquired) throw new Error('unreachable: migrate waits for its lock');
@@ -50,11 +50,11 @@ export async function migrateDatabase(database: Database, logger: Logger): Promi
   return outcome.value;
 }
 
-async function appliedMigrations(database: Database): Promise<{ count: number; newest: number }> {
-  const exists = await rows<{ t: string | null }>(database.db, sql`select to_regclass(${`${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}`})::text as t`);
+async function appliedMigrations(db: Db): Promise<{ count: number; newest: number }> {
+  const exists = await rows<{ t: string | null }>(db, sql`select to_regclass(${`${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}`})::text as t`);
   if (!exists[0]?.t) return { count: 0, newest: 0 };
   const r = await rows<{ count: number | string; newest: number | string | null }>(
-    database.db,
+    db,
     sql`select count(*)::int as count, max(created_at) as newest from ${sql.identifier(MIGRATIONS_SCHEMA)}.${sql.identifier(MIGRATIONS_TABLE)}`,
   );
   return { count: Number(r[0]?.count ?? 0), newest: Number(r[0]?.newest ?? 0) };
