@@ -1,0 +1,92 @@
+// The connector status history, written set-based: one statement per page.
+//
+// For each observed connector status the statement decides one of:
+//   first   no open interval: open one (after a deletion, never before the last interval's end);
+//   change  another status, valid_from later than the open interval's: close it at the new
+//           valid_from and open a new interval;
+//   stale   another status whose valid_from is not later than the open interval's (an out-of-order
+//           read): nothing changes;
+//   missed  the same status with a newer upstream updatedAt (it changed and changed back between
+//           polls): counted, and the open interval remembers the newer updatedAt, so it is
+//           counted once — never turned into a fake transition;
+//   same    nothing to do, nothing written.
+import { sql } from 'drizzle-orm';
+import { rows, type Executor } from './database.js';
+import { jsonRows } from './json-param.js';
+
+export interface StatusObservation {
+  connector_id: string;
+  status: string;
+  /** The upstream updatedAt when present and plausible, else the observation time (ISO). */
+  valid_from: string;
+  /** The upstream updatedAt when present and plausible (ISO), else null. */
+  upstream_updated_at: string | null;
+}
+
+export interface HistoryCounts {
+  opened: number;
+  closed: number;
+  missed: number;
+  stale: number;
+  openedByStatus: Record<string, number>;
+}
+
+export async function recordStatusObservations(
+  db: Executor,
+  observations: StatusObservation[],
+  observedAt: Date,
+  runId: number | null,
+): Promise<HistoryCounts> {
+  if (observations.length === 0) return { opened: 0, closed: 0, missed: 0, stale: 0, openedByStatus: {} };
+  const [row] = await rows<HistoryCounts>(
+    db,
+    sql`with input as (
+      select * from jsonb_to_recordset(${jsonRows(observations)})
+        as x(connector_id text, status text, valid_from timestamptz, upstream_updated_at timestamptz)
+    ), cur as (
+      select h.id, h.connector_id, h.status, h.valid_from, h.upstream_updated_at
+      from connect.connector_status_history h join input i on i.connector_id = h.connector_id
+      where h.valid_to is null
+    ), decided as (
+      select i.connector_id, i.status, i.upstream_updated_at, c.id as open_id,
+        case when c.id is null then greatest(i.valid_from,
+          (select max(p.valid_to) from connect.connector_status_history p where p.connector_id = i.connector_id))
+        else i.valid_from end as valid_from,
+        case
+          when c.id is null then 'first'
+          when i.status is distinct from c.status and i.valid_from > c.valid_from then 'change'
+          when i.status is distinct from c.status then 'stale'
+          when i.upstream_updated_at > coalesce(c.upstream_updated_at, c.valid_from) then 'missed'
+          else 'same'
+        end as kind
+      from input i left join cur c on c.connector_id = i.connector_id
+    ), touched as (
+      update connect.connector_status_history h
+      set valid_to = case when d.kind = 'change' then d.valid_from else h.valid_to end,
+          upstream_updated_at = case when d.kind = 'missed' then d.upstream_updated_at else h.upstream_updated_at end
+      from decided d
+      where h.id = d.open_id and d.kind in ('change', 'missed')
+      returning d.kind
+    ), opened as (
+      insert into connect.connector_status_history (connector_id, status, valid_from, observed_at, upstream_updated_at, run_id)
+      select connector_id, status, valid_from, ${observedAt.toISOString()}::timestamptz, upstream_updated_at, ${runId}::bigint
+      from decided
+      -- The one-time filter drains "touched" before the first insert, so an interval is closed
+      -- before its successor opens (the one-open-interval index and the overlap guard see that).
+      where kind in ('first', 'change') and (select count(*) from touched) >= 0
+      returning status
+    )
+    select
+      (select count(*)::int from opened) as opened,
+      (select count(*)::int from touched where kind = 'change') as closed,
+      (select count(*)::int from touched where kind = 'missed') as missed,
+      (select count(*)::int from decided where kind = 'stale') as stale,
+      (select coalesce(jsonb_object_agg(status, n), '{}'::jsonb) from (select status, count(*)::int as n from opened group by status) s) as "openedByStatus"`,
+  );
+  return row ?? { opened: 0, closed: 0, missed: 0, stale: 0, openedByStatus: {} };
+}
+
+/** Current (non-deleted) connectors by status, for the metrics gauge. */
+export async function connectorsByStatus(db: Executor): Promise<Array<{ status: string | null; n: number }>> {
+  return rows(db, sql`select status, count(*)::int as n from connect.connectors where deleted_at is null group by status`);
+}

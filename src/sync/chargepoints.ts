@@ -1,0 +1,209 @@
+// `sync chargepoints`: the status poll. Pages chargepoints with their connectors; each page is one
+// transaction (locations, chargepoints, connectors, status history, rejects, run counters); after
+// a complete pass, what the pass did not return is marked deleted.
+import type { ChargepointRecord, ConnectorRecord, Reject } from '../connect/records.js';
+import { markUnseenDeleted, upsertChargepoints, upsertConnectors, upsertLocations, type ChargepointRow, type ConnectorRow, type LocationRow } from '../db/chargepoints.js';
+import { addToRun, insertRejects, type RejectRow } from '../db/runs.js';
+import { connectorsByStatus, recordStatusObservations, type StatusObservation } from '../db/status-history.js';
+import { connectorsByStatus as connectorsGauge, statusTransitions } from '../metrics.js';
+import { runJob, type JobContext, type JobResult } from './job.js';
+
+export interface ChargepointPage {
+  records: ChargepointRecord[];
+  rejects: Reject[];
+  duplicates?: number;
+  /** HTTP requests this page took, retries included. */
+  requestAttempts?: number;
+}
+
+/** What the status poll needs from the CONNECT client. */
+export interface ChargepointSource {
+  chargepointPages(): AsyncIterable<ChargepointPage>;
+}
+
+/** Upstream status times further in the future than this are not believed (clock skew allowance). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+export async function syncChargepoints(source: ChargepointSource, ctx: JobContext): Promise<JobResult> {
+  return runJob('chargepoints', ctx, async (run) => {
+    const seenChargepoints = new Set<string>();
+    const seenConnectors = new Set<string>();
+    const seenLocations = new Set<string>();
+    const rejectedChargepoints = new Set<string>();
+    let keylessRejects = 0;
+    const d = run.details;
+    for (const key of ['transitions', 'missed_changes', 'stale_statuses', 'duplicates', 'no_status', 'implausible_updated_at'])
+      d[key] = 0;
+
+    for await (const page of source.chargepointPages()) {
+      run.checkpoint();
+      const fetchedAt = new Date();
+      const built = buildPage(page, fetchedAt, seenConnectors);
+      for (const r of page.records) seenChargepoints.add(r.id);
+      for (const loc of built.locations) seenLocations.add(loc.id);
+      for (const r of page.rejects) {
+        if (r.key && r.entity === 'chargepoint') {
+          seenChargepoints.add(r.key);
+          rejectedChargepoints.add(r.key);
+        }
+        else if (r.key && r.entity === 'connector') seenConnectors.add(r.key);
+        else keylessRejects++;
+      }
+      d.duplicates! += (page.duplicates ?? 0) + built.duplicateConnectors;
+      d.no_status! += built.noStatus;
+      d.implausible_updated_at! += built.implausible;
+
+      const requests = page.requestAttempts ?? 1;
+      const counts = await run.db.transaction(async (tx) => {
+        await upsertLocations(tx, built.locations);
+        const cp = await upsertChargepoints(tx, built.chargepoints);
+        const conn = await upsertConnectors(tx, built.connectors);
+        const history = await recordStatusObservations(tx, built.observations, fetchedAt, run.id);
+        await insertRejects(tx, run.id, 'chargepoints', page.rejects.map(toRejectRow));
+        const delta = {
+          pages: 1,
+          requests,
+          seen: built.chargepoints.length + built.connectors.length,
+          inserted: cp.inserted + conn.inserted,
+          updated: cp.updated + conn.updated,
+          unchanged: cp.unchanged + conn.unchanged,
+          rejected: page.rejects.length,
+        };
+        const details = {
+          ...d,
+          transitions: d.transitions! + history.opened,
+          missed_changes: d.missed_changes! + history.missed,
+          stale_statuses: d.stale_statuses! + history.stale,
+        };
+        await addToRun(tx, run.id, delta, details);
+        return { delta, details, history };
+      });
+      // Only after the commit do the in-memory totals move.
+      for (const [k, v] of Object.entries(counts.delta)) run.counters[k as keyof typeof run.counters] += v;
+      Object.assign(d, counts.details);
+      for (const [status, n] of Object.entries(counts.history.openedByStatus)) statusTransitions.inc({ status }, n);
+      run.progress('page committed', { chargepoints: seenChargepoints.size, connectors: seenConnectors.size, transitions: d.transitions });
+    }
+
+    // The pass completed: whatever it did not return is gone upstream.
+    run.checkpoint();
+    if (keylessRejects > 0) {
+      run.logger.warn({ keylessRejects }, 'deletion detection skipped: some rejected records had no readable id, so absence proves nothing');
+      d.deletion_skipped = 1;
+    } else {
+      const deleted = await run.db.transaction((tx) =>
+        markUnseenDeleted(
+          tx,
+          { chargepointIds: [...seenChargepoints], connectorIds: [...seenConnectors], locationIds: [...seenLocations], rejectedChargepointIds: [...rejectedChargepoints] },
+          run.startedAt,
+        ),
+      );
+      run.counters.deleted = deleted.chargepoints + deleted.connectors + deleted.locations;
+      d.deleted_chargepoints = deleted.chargepoints;
+      d.deleted_connectors = deleted.connectors;
+      await addToRun(run.db, run.id, { deleted: run.counters.deleted }, d);
+    }
+    connectorsGauge.reset();
+    for (const { status, n } of await connectorsByStatus(run.db)) connectorsGauge.set({ status: status ?? 'null' }, n);
+    return { status: 'succeeded', complete: true, requests: run.counters.requests };
+  });
+}
+
+interface BuiltPage {
+  locations: LocationRow[];
+  chargepoints: ChargepointRow[];
+  connectors: ConnectorRow[];
+  observations: StatusObservation[];
+  duplicateConnectors: number;
+  noStatus: number;
+  implausible: number;
+}
+
+/** Maps a page of records to the rows of each table (pure; exported for tests). */
+export function buildPage(page: ChargepointPage, fetchedAt: Date, seenConnectors: Set<string>): BuiltPage {
+  const out: BuiltPage = { locations: [], chargepoints: [], connectors: [], observations: [], duplicateConnectors: 0, noStatus: 0, implausible: 0 };
+  const locationIds = new Set<string>();
+  for (const cp of page.records) {
+    const loc = cp.location;
+    if (loc?.id && !locationIds.has(loc.id)) {
+      locationIds.add(loc.id);
+      out.locations.push({ ...loc, id: loc.id, raw: loc });
+    }
+    out.chargepoints.push({
+      id: cp.id,
+      name: cp.name,
+      public_name: cp.publicName,
+      location_id: loc?.id ?? null,
+      connectors_total: cp.connectorsTotal,
+      connectors_free: cp.connectorsFree,
+      connectors_occupied: cp.connectorsOccupied,
+      connectors_unavailable: cp.connectorsUnavailable,
+      upstream_created_at: cp.createdAt?.toISOString() ?? null,
+      upstream_updated_at: cp.updatedAt?.toISOString() ?? null,
+      raw: withoutConnectors(cp.raw),
+    });
+    for (const c of cp.connectors) {
+      if (seenConnectors.has(c.id)) {
+        out.duplicateConnectors++;
+        continue;
+      }
+      seenConnectors.add(c.id);
+      out.connectors.push(connectorRow(c, cp.id));
+      const obs = observation(c, fetchedAt);
+      if (obs === 'no-status') out.noStatus++;
+      else {
+        if (obs.implausible) out.implausible++;
+        out.observations.push(obs.row);
+      }
+    }
+  }
+  return out;
+}
+
+function connectorRow(c: ConnectorRecord, chargepointId: string): ConnectorRow {
+  return {
+    id: c.id,
+    chargepoint_id: chargepointId,
+    evse: c.evse,
+    name: c.name,
+    type_name: c.typeName,
+    current_type: c.currentType,
+    max_power: c.maxPower,
+    type_description: c.typeDescription,
+    status: c.status,
+    status_updated_at: c.statusUpdatedAt?.toISOString() ?? null,
+    raw: c.raw,
+  };
+}
+
+/**
+ * valid_from is the upstream's status updatedAt when present and plausible (not in the future
+ * beyond MAX_CLOCK_SKEW_MS), else the observation time; both are kept.
+ */
+function observation(c: ConnectorRecord, fetchedAt: Date): 'no-status' | { row: StatusObservation; implausible: boolean } {
+  if (c.status === null || c.status === '') return 'no-status';
+  const updated = c.statusUpdatedAt;
+  const plausible = updated !== null && updated.getTime() <= fetchedAt.getTime() + MAX_CLOCK_SKEW_MS;
+  return {
+    row: {
+      connector_id: c.id,
+      status: c.status,
+      valid_from: (plausible ? updated : fetchedAt).toISOString(),
+      upstream_updated_at: plausible ? updated.toISOString() : null,
+    },
+    implausible: updated !== null && !plausible,
+  };
+}
+
+/** The chargepoint's raw record without its connectors (they have rows of their own). */
+function withoutConnectors(raw: unknown): unknown {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'connectors' in raw) {
+    const { connectors: _connectors, ...rest } = raw as Record<string, unknown>;
+    return rest;
+  }
+  return raw;
+}
+
+export function toRejectRow(r: Reject): RejectRow {
+  return { entity: r.entity, entity_id: r.key, reason: r.reason, raw: r.raw ?? null };
+}
