@@ -27,6 +27,8 @@ export interface RunHandle {
   details: Record<string, number>;
   /** Throws AbortedError when shutdown was requested; call between pages. */
   checkpoint(): void;
+  /** True when shutdown was requested (for loops that must wind down before throwing). */
+  signalled(): boolean;
   /** Logs progress at info level at most every few seconds, at debug otherwise. */
   progress(message: string, fields?: Record<string, unknown>): void;
 }
@@ -75,6 +77,7 @@ export async function runJob(job: JobName, ctx: JobContext, body: (run: RunHandl
       checkpoint() {
         if (ctx.signal?.aborted) throw new AbortedError();
       },
+      signalled: () => ctx.signal?.aborted === true,
       progress(message, fields) {
         const now = performance.now();
         const level = now - lastProgress >= PROGRESS_EVERY_MS ? 'info' : 'debug';
