@@ -2,6 +2,9 @@ import { ENVIRONMENT_HELP } from '../config.js';
 
 export const COMMANDS: ReadonlyArray<[string, string]> = [
   ['migrate', 'apply the database migrations (safe to run from several processes at once)'],
+  ['sync <job> [--active] [--wait]', 'run one job once: chargepoints, contacts, cards, sessions, prices or all'],
+  ['check', 'connectivity, authentication and schema-drift check against the API'],
+  ['simulate [options]', 'start the CONNECT API simulator (simulate --help for its options)'],
 ];
 
 export function helpText(): string {

@@ -4,6 +4,9 @@ import { describeError, UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { COMMANDS, helpText } from './help.js';
 import { migrateCommand } from './migrate.js';
+import { syncCommand } from './sync.js';
+import { checkCommand } from './check.js';
+import { simulateCommand } from '../simulator/cli.js';
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -23,6 +26,12 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'migrate':
         return await migrateCommand(createContext());
+      case 'sync':
+        return await syncCommand(createContext(), rest);
+      case 'check':
+        return await checkCommand(createContext(), rest);
+      case 'simulate':
+        return await simulateCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"; commands: ${COMMANDS.map(([c]) => c).join(', ')}`);
     }

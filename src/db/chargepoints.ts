@@ -182,3 +182,15 @@ export async function markUnseenDeleted(
   );
   return row ?? { chargepoints: 0, connectors: 0, intervalsClosed: 0, locations: 0 };
 }
+
+/** Non-deleted chargepoints a pass did not return (at most `limit`): the deletion candidates. */
+export async function unseenChargepointIds(db: Executor, seenIds: string[], limit: number): Promise<string[]> {
+  const r = await rows<{ id: string }>(
+    db,
+    sql`with seen as materialized (select jsonb_array_elements_text(${JSON.stringify(seenIds)}::jsonb) as id)
+      select t.id from connect.chargepoints t
+      where t.deleted_at is null and not exists (select 1 from seen s where s.id = t.id)
+      order by t.id limit ${limit}`,
+  );
+  return r.map((x) => x.id);
+}

@@ -70,9 +70,16 @@ async function openPostgres(url: string, poolSize: number, logger: Logger): Prom
     db,
     async withLock(key, mode, fn) {
       const client = await pool.connect();
+      // A checked-out client whose server connection dies emits 'error'; the query in flight
+      // rejects as well, so the run fails through its own path. Without a listener it would crash the process.
+      const onError = (err: Error) => logger.warn({ err: err.message }, 'database connection of a running job lost');
+      client.on('error', onError);
       let released = false;
       const release = (err?: Error) => {
-        if (!released) client.release(err);
+        if (!released) {
+          client.off('error', onError);
+          client.release(err);
+        }
         released = true;
       };
       try {

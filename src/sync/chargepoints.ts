@@ -2,11 +2,12 @@
 // transaction (locations, chargepoints, connectors, status history, rejects, run counters); after
 // a complete pass, what the pass did not return is marked deleted.
 import type { ChargepointRecord, ConnectorRecord, Reject } from '../connect/records.js';
-import { markUnseenDeleted, upsertChargepoints, upsertConnectors, upsertLocations, type ChargepointRow, type ConnectorRow, type LocationRow } from '../db/chargepoints.js';
+import { markUnseenDeleted, unseenChargepointIds, upsertChargepoints, upsertConnectors, upsertLocations, type ChargepointRow, type ConnectorRow, type LocationRow } from '../db/chargepoints.js';
 import { addToRun, insertRejects, type RejectRow } from '../db/runs.js';
 import { connectorsByStatus, recordStatusObservations, type StatusObservation } from '../db/status-history.js';
 import { connectorsByStatus as connectorsGauge, statusTransitions } from '../metrics.js';
-import { runJob, type JobContext, type JobResult } from './job.js';
+import { runJob, type JobContext, type JobResult, type RunHandle } from './job.js';
+import { GraphQLResponseError } from '../connect/errors.js';
 
 export interface ChargepointPage {
   records: ChargepointRecord[];
@@ -19,7 +20,12 @@ export interface ChargepointPage {
 /** What the status poll needs from the CONNECT client. */
 export interface ChargepointSource {
   chargepointPages(): AsyncIterable<ChargepointPage>;
+  /** Used to confirm deletion candidates one by one (offset paging over a live list can skip a record). */
+  getChargepoint?(by: { id: string }): Promise<{ records: ChargepointRecord[] }>;
 }
+
+/** Deletion candidates confirmed one by one at most; beyond that a pass deletes without asking. */
+export const CONFIRM_DELETIONS_UP_TO = 50;
 
 /** Upstream status times further in the future than this are not believed (clock skew allowance). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -29,22 +35,27 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
     const seenChargepoints = new Set<string>();
     const seenConnectors = new Set<string>();
     const seenLocations = new Set<string>();
-    const rejectedChargepoints = new Set<string>();
+    // Chargepoints returned rejected or confirmed to exist: their connectors are not deleted.
+    const keepConnectorsOf = new Set<string>();
     let keylessRejects = 0;
     const d = run.details;
     for (const key of ['transitions', 'missed_changes', 'stale_statuses', 'duplicates', 'no_status', 'implausible_updated_at'])
       d[key] = 0;
 
-    for await (const page of source.chargepointPages()) {
+    for await (const fetched of source.chargepointPages()) {
       run.checkpoint();
       const fetchedAt = new Date();
+      // The client de-duplicates within a pass; this guards any source (an id twice in one
+      // statement would fail the page).
+      const records = fetched.records.filter((r) => !seenChargepoints.has(r.id));
+      const page = { ...fetched, records, duplicates: (fetched.duplicates ?? 0) + fetched.records.length - records.length };
       const built = buildPage(page, fetchedAt, seenConnectors);
       for (const r of page.records) seenChargepoints.add(r.id);
       for (const loc of built.locations) seenLocations.add(loc.id);
       for (const r of page.rejects) {
         if (r.key && r.entity === 'chargepoint') {
           seenChargepoints.add(r.key);
-          rejectedChargepoints.add(r.key);
+          keepConnectorsOf.add(r.key);
         }
         else if (r.key && r.entity === 'connector') seenConnectors.add(r.key);
         else keylessRejects++;
@@ -85,8 +96,9 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       run.progress('page committed', { chargepoints: seenChargepoints.size, connectors: seenConnectors.size, transitions: d.transitions });
     }
 
-    // The pass completed: whatever it did not return is gone upstream.
+    // The pass completed: whatever it did not return is gone upstream — once confirmed, when few.
     run.checkpoint();
+    d.deletions_disproved = await confirmCandidates(source, run, seenChargepoints, keepConnectorsOf);
     if (keylessRejects > 0) {
       run.logger.warn({ keylessRejects }, 'deletion detection skipped: some rejected records had no readable id, so absence proves nothing');
       d.deletion_skipped = 1;
@@ -94,7 +106,7 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       const deleted = await run.db.transaction((tx) =>
         markUnseenDeleted(
           tx,
-          { chargepointIds: [...seenChargepoints], connectorIds: [...seenConnectors], locationIds: [...seenLocations], rejectedChargepointIds: [...rejectedChargepoints] },
+          { chargepointIds: [...seenChargepoints], connectorIds: [...seenConnectors], locationIds: [...seenLocations], rejectedChargepointIds: [...keepConnectorsOf] },
           run.startedAt,
         ),
       );
@@ -107,6 +119,40 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
     for (const { status, n } of await connectorsByStatus(run.db)) connectorsGauge.set({ status: status ?? 'null' }, n);
     return { status: 'succeeded', complete: true, requests: run.counters.requests };
   });
+}
+
+/**
+ * Offset paging over a live list skips a record when an earlier one is removed mid-pass. Before
+ * deleting, each candidate (when there are few) is asked for directly; one that still exists, or
+ * whose lookup fails for another reason than not being found, is kept.
+ */
+async function confirmCandidates(
+  source: ChargepointSource,
+  run: RunHandle,
+  seenChargepoints: Set<string>,
+  keepConnectorsOf: Set<string>,
+): Promise<number> {
+  if (!source.getChargepoint) return 0;
+  const candidates = await unseenChargepointIds(run.db, [...seenChargepoints], CONFIRM_DELETIONS_UP_TO + 1);
+  if (candidates.length > CONFIRM_DELETIONS_UP_TO) return 0;
+  let disproved = 0;
+  for (const id of candidates) {
+    let stillThere: boolean;
+    try {
+      const found = await source.getChargepoint({ id });
+      stillThere = found.records.some((r) => r.id === id);
+    } catch (err) {
+      // "Not found" answers as a GraphQL error; anything else (network, auth) proves nothing.
+      stillThere = !(err instanceof GraphQLResponseError);
+    }
+    if (stillThere) {
+      seenChargepoints.add(id);
+      keepConnectorsOf.add(id);
+      disproved++;
+    }
+  }
+  if (disproved > 0) run.logger.info({ disproved }, 'chargepoints missing from the pass still exist upstream; not deleted');
+  return disproved;
 }
 
 interface BuiltPage {

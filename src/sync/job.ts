@@ -47,6 +47,8 @@ export interface JobResult {
   counters?: RunCounters;
   details?: Record<string, number>;
   error?: string;
+  /** The error that failed the run, for callers that map causes to exit codes. */
+  cause?: unknown;
   durationMs: number;
 }
 
@@ -90,6 +92,7 @@ export async function runJob(job: JobName, ctx: JobContext, body: (run: RunHandl
     let error: string | undefined;
     let complete = false;
     let requests = 0;
+    let cause: unknown;
     try {
       const outcome = await body(run);
       status = outcome.status;
@@ -97,8 +100,9 @@ export async function runJob(job: JobName, ctx: JobContext, body: (run: RunHandl
       error = outcome.error;
       requests = outcome.requests;
     } catch (err) {
-      status = err instanceof AbortedError ? 'aborted' : 'failed';
+      status = err instanceof AbortedError || ctx.signal?.aborted ? 'aborted' : 'failed';
       error = scrubSecrets(describe(err));
+      cause = err;
     }
     try {
       await finishRun(ctx.database.db, id, { status, complete, error: error ?? null, requests });
@@ -115,7 +119,7 @@ export async function runJob(job: JobName, ctx: JobContext, body: (run: RunHandl
     const summary = { status, durationMs: Math.round(durationMs), ...run.counters, ...run.details, ...(error ? { error } : {}) };
     if (status === 'succeeded') logger.info(summary, 'run finished');
     else logger.warn(summary, `run ${status}`);
-    return { job, status, runId: id, counters: run.counters, details: run.details, error, durationMs } satisfies JobResult;
+    return { job, status, runId: id, counters: run.counters, details: run.details, error, cause, durationMs } satisfies JobResult;
   });
   if (!locked.acquired) {
     syncRuns.inc({ job, outcome: 'skipped' });
