@@ -1,9 +1,9 @@
-// Set-based upserts of a page of locations, chargepoints and connectors: one statement per table
-// per page. ON CONFLICT … DO UPDATE … WHERE (row) IS DISTINCT FROM (excluded row) leaves
-// unchanged rows alone, so a poll in which nothing changed writes no tuple at all.
+// Locations, chargepoints and connectors: one upsert statement per table per page (upsert.ts),
+// and deletion after a complete pass.
 import { sql } from 'drizzle-orm';
 import { rows, type Executor } from './database.js';
-import { jsonRows, upsertCounts, type UpsertCounts } from './json-param.js';
+import type { UpsertCounts } from './json-param.js';
+import { upsertPage, type UpsertSpec } from './upsert.js';
 
 export interface LocationRow {
   id: string;
@@ -45,93 +45,46 @@ export interface ConnectorRow {
   raw: unknown;
 }
 
-type CountRow = { inserted: number; updated: number };
+export const LOCATIONS: UpsertSpec = {
+  table: 'connect.locations',
+  key: 'id',
+  columns: [
+    ['id', 'text'], ['name', 'text'], ['street', 'text'], ['zip', 'text'], ['city', 'text'], ['country', 'text'],
+    ['latitude', 'double precision'], ['longitude', 'double precision'], ['raw', 'jsonb'],
+  ],
+};
 
-export async function upsertLocations(db: Executor, page: LocationRow[]): Promise<UpsertCounts> {
-  if (page.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-  const [row] = await rows<CountRow>(
-    db,
-    sql`with up as (
-      insert into connect.locations as t (id, name, street, zip, city, country, latitude, longitude, raw)
-      select id, name, street, zip, city, country, latitude, longitude, raw
-      from jsonb_to_recordset(${jsonRows(page)}) as x(id text, name text, street text, zip text, city text, country text,
-        latitude double precision, longitude double precision, raw jsonb)
-      on conflict (id) do update set
-        name = excluded.name, street = excluded.street, zip = excluded.zip, city = excluded.city, country = excluded.country,
-        latitude = excluded.latitude, longitude = excluded.longitude, raw = excluded.raw, updated_at = now(), deleted_at = null
-      where (t.name, t.street, t.zip, t.city, t.country, t.latitude, t.longitude, t.raw, t.deleted_at is null)
-        is distinct from (excluded.name, excluded.street, excluded.zip, excluded.city, excluded.country, excluded.latitude, excluded.longitude, excluded.raw, true)
-      returning (xmax = 0) as inserted
-    )
-    select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from up`,
-  );
-  return upsertCounts(row, page.length);
-}
-
-export async function upsertChargepoints(db: Executor, page: ChargepointRow[]): Promise<UpsertCounts> {
-  if (page.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-  const [row] = await rows<CountRow>(
-    db,
-    sql`with up as (
-      insert into connect.chargepoints as t (id, name, public_name, location_id, connectors_total, connectors_free,
-        connectors_occupied, connectors_unavailable, upstream_created_at, upstream_updated_at, raw)
-      select id, name, public_name, location_id, connectors_total, connectors_free, connectors_occupied,
-        connectors_unavailable, upstream_created_at, upstream_updated_at, raw
-      from jsonb_to_recordset(${jsonRows(page)}) as x(id text, name text, public_name text, location_id text,
-        connectors_total int, connectors_free int, connectors_occupied int, connectors_unavailable int,
-        upstream_created_at timestamptz, upstream_updated_at timestamptz, raw jsonb)
-      on conflict (id) do update set
-        name = excluded.name, public_name = excluded.public_name, location_id = excluded.location_id,
-        connectors_total = excluded.connectors_total, connectors_free = excluded.connectors_free,
-        connectors_occupied = excluded.connectors_occupied, connectors_unavailable = excluded.connectors_unavailable,
-        upstream_created_at = excluded.upstream_created_at, upstream_updated_at = excluded.upstream_updated_at,
-        raw = excluded.raw, updated_at = now(), deleted_at = null
-      where (t.name, t.public_name, t.location_id, t.connectors_total, t.connectors_free, t.connectors_occupied,
-          t.connectors_unavailable, t.upstream_created_at, t.upstream_updated_at, t.raw, t.deleted_at is null)
-        is distinct from (excluded.name, excluded.public_name, excluded.location_id, excluded.connectors_total,
-          excluded.connectors_free, excluded.connectors_occupied, excluded.connectors_unavailable,
-          excluded.upstream_created_at, excluded.upstream_updated_at, excluded.raw, true)
-      returning (xmax = 0) as inserted
-    )
-    select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from up`,
-  );
-  return upsertCounts(row, page.length);
-}
+export const CHARGEPOINTS: UpsertSpec = {
+  table: 'connect.chargepoints',
+  key: 'id',
+  columns: [
+    ['id', 'text'], ['name', 'text'], ['public_name', 'text'], ['location_id', 'text'], ['connectors_total', 'int'],
+    ['connectors_free', 'int'], ['connectors_occupied', 'int'], ['connectors_unavailable', 'int'],
+    ['upstream_created_at', 'timestamptz'], ['upstream_updated_at', 'timestamptz'], ['raw', 'jsonb'],
+  ],
+};
 
 /**
  * Connectors. The current status only moves forward: a status whose updatedAt is older than the
  * stored one (a stale upstream read) leaves status and status_updated_at as they are.
  */
-export async function upsertConnectors(db: Executor, page: ConnectorRow[]): Promise<UpsertCounts> {
-  if (page.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-  const [row] = await rows<CountRow>(
-    db,
-    sql`with x as (
-      select * from jsonb_to_recordset(${jsonRows(page)}) as x(id text, chargepoint_id text, evse text, name text,
-        type_name text, current_type text, max_power double precision, type_description text, status text,
-        status_updated_at timestamptz, raw jsonb)
-    ), up as (
-      insert into connect.connectors as t (id, chargepoint_id, evse, name, type_name, current_type, max_power,
-        type_description, status, status_updated_at, raw)
-      select id, chargepoint_id, evse, name, type_name, current_type, max_power, type_description, status, status_updated_at, raw from x
-      on conflict (id) do update set
-        chargepoint_id = excluded.chargepoint_id, evse = excluded.evse, name = excluded.name, type_name = excluded.type_name,
-        current_type = excluded.current_type, max_power = excluded.max_power, type_description = excluded.type_description,
-        status = case when excluded.status_updated_at < t.status_updated_at then t.status else excluded.status end,
-        status_updated_at = greatest(excluded.status_updated_at, t.status_updated_at),
-        raw = excluded.raw, updated_at = now(), deleted_at = null
-      where (t.chargepoint_id, t.evse, t.name, t.type_name, t.current_type, t.max_power, t.type_description,
-          t.status, t.status_updated_at, t.raw, t.deleted_at is null)
-        is distinct from (excluded.chargepoint_id, excluded.evse, excluded.name, excluded.type_name, excluded.current_type,
-          excluded.max_power, excluded.type_description,
-          case when excluded.status_updated_at < t.status_updated_at then t.status else excluded.status end,
-          greatest(excluded.status_updated_at, t.status_updated_at), excluded.raw, true)
-      returning (xmax = 0) as inserted
-    )
-    select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from up`,
-  );
-  return upsertCounts(row, page.length);
-}
+export const CONNECTORS: UpsertSpec = {
+  table: 'connect.connectors',
+  key: 'id',
+  columns: [
+    ['id', 'text'], ['chargepoint_id', 'text'], ['evse', 'text'], ['name', 'text'], ['type_name', 'text'],
+    ['current_type', 'text'], ['max_power', 'double precision'], ['type_description', 'text'], ['status', 'text'],
+    ['status_updated_at', 'timestamptz'], ['raw', 'jsonb'],
+  ],
+  merge: {
+    status: 'case when {new}.status_updated_at < t.status_updated_at then t.status else {new}.status end',
+    status_updated_at: 'greatest({new}.status_updated_at, t.status_updated_at)',
+  },
+};
+
+export const upsertLocations = (db: Executor, page: LocationRow[]): Promise<UpsertCounts> => upsertPage(db, LOCATIONS, page);
+export const upsertChargepoints = (db: Executor, page: ChargepointRow[]): Promise<UpsertCounts> => upsertPage(db, CHARGEPOINTS, page);
+export const upsertConnectors = (db: Executor, page: ConnectorRow[]): Promise<UpsertCounts> => upsertPage(db, CONNECTORS, page);
 
 export interface DeletionCounts {
   chargepoints: number;

@@ -1,9 +1,10 @@
-// Set-based upserts of contacts, cards and charging sessions: one statement per table per page,
+// Contacts, cards and charging sessions: one upsert statement per table per page (upsert.ts),
 // unchanged rows not rewritten. Values are stored as received — implausible numbers included
 // (they are listed by connect.session_data_quality, never dropped or "fixed").
 import { sql } from 'drizzle-orm';
 import { rows, type Executor } from './database.js';
-import { jsonRows, upsertCounts, type UpsertCounts } from './json-param.js';
+import type { UpsertCounts } from './json-param.js';
+import { upsertPage, type UpsertSpec } from './upsert.js';
 
 export interface ContactRow {
   id: string;
@@ -55,96 +56,45 @@ export interface SessionRow {
   raw: unknown;
 }
 
-type CountRow = { inserted: number; updated: number };
-const NONE: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+export const CONTACTS: UpsertSpec = {
+  table: 'connect.contacts',
+  key: 'id',
+  columns: [
+    ['id', 'text'], ['customer_number', 'text'], ['is_company', 'boolean'], ['name', 'text'], ['given_name', 'text'],
+    ['email', 'text'], ['phone', 'text'], ['fax', 'text'], ['birthdate', 'date'], ['gender', 'text'], ['address', 'jsonb'],
+    ['raw', 'jsonb'],
+  ],
+};
 
-export async function upsertContacts(db: Executor, page: ContactRow[]): Promise<UpsertCounts> {
-  if (page.length === 0) return NONE;
-  const [row] = await rows<CountRow>(
-    db,
-    sql`with up as (
-      insert into connect.contacts as t (id, customer_number, is_company, name, given_name, email, phone, fax, birthdate, gender, address, raw)
-      select id, customer_number, is_company, name, given_name, email, phone, fax, birthdate, gender, address, raw
-      from jsonb_to_recordset(${jsonRows(page)}) as x(id text, customer_number text, is_company boolean, name text,
-        given_name text, email text, phone text, fax text, birthdate date, gender text, address jsonb, raw jsonb)
-      on conflict (id) do update set
-        customer_number = excluded.customer_number, is_company = excluded.is_company, name = excluded.name,
-        given_name = excluded.given_name, email = excluded.email, phone = excluded.phone, fax = excluded.fax,
-        birthdate = excluded.birthdate, gender = excluded.gender, address = excluded.address, raw = excluded.raw,
-        updated_at = now(), deleted_at = null
-      where (t.customer_number, t.is_company, t.name, t.given_name, t.email, t.phone, t.fax, t.birthdate, t.gender,
-          t.address, t.raw, t.deleted_at is null)
-        is distinct from (excluded.customer_number, excluded.is_company, excluded.name, excluded.given_name, excluded.email,
-          excluded.phone, excluded.fax, excluded.birthdate, excluded.gender, excluded.address, excluded.raw, true)
-      returning (xmax = 0) as inserted
-    )
-    select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from up`,
-  );
-  return upsertCounts(row, page.length);
-}
+export const CARDS: UpsertSpec = {
+  table: 'connect.cards',
+  key: 'tag_id',
+  columns: [
+    ['tag_id', 'text'], ['contact_id', 'text'], ['billing_contact_id', 'text'], ['active', 'boolean'], ['card_type', 'int'],
+    ['name', 'text'], ['rate', 'text'], ['valid_from', 'date'], ['raw', 'jsonb'],
+  ],
+};
 
-export async function upsertCards(db: Executor, page: CardRow[]): Promise<UpsertCounts> {
-  if (page.length === 0) return NONE;
-  const [row] = await rows<CountRow>(
-    db,
-    sql`with up as (
-      insert into connect.cards as t (tag_id, contact_id, billing_contact_id, active, card_type, name, rate, valid_from, raw)
-      select tag_id, contact_id, billing_contact_id, active, card_type, name, rate, valid_from, raw
-      from jsonb_to_recordset(${jsonRows(page)}) as x(tag_id text, contact_id text, billing_contact_id text, active boolean,
-        card_type int, name text, rate text, valid_from date, raw jsonb)
-      on conflict (tag_id) do update set
-        contact_id = excluded.contact_id, billing_contact_id = excluded.billing_contact_id, active = excluded.active,
-        card_type = excluded.card_type, name = excluded.name, rate = excluded.rate, valid_from = excluded.valid_from,
-        raw = excluded.raw, updated_at = now(), deleted_at = null
-      where (t.contact_id, t.billing_contact_id, t.active, t.card_type, t.name, t.rate, t.valid_from, t.raw, t.deleted_at is null)
-        is distinct from (excluded.contact_id, excluded.billing_contact_id, excluded.active, excluded.card_type, excluded.name,
-          excluded.rate, excluded.valid_from, excluded.raw, true)
-      returning (xmax = 0) as inserted
-    )
-    select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from up`,
-  );
-  return upsertCounts(row, page.length);
-}
+/** Sessions; `stopped` counts ACTIVE → not ACTIVE transitions. A session fetched by id keeps its contact. */
+export const SESSIONS: UpsertSpec = {
+  table: 'connect.charging_sessions',
+  key: 'id',
+  columns: [
+    ['id', 'text'], ['contact_id', 'text'], ['card_id', 'text'], ['connector_id', 'text'], ['connector_type', 'text'],
+    ['evse', 'text'], ['status', 'text'], ['start_time', 'timestamptz'], ['end_time', 'timestamptz'], ['duration_s', 'int'],
+    ['meter_start_wh', 'bigint'], ['meter_end_wh', 'bigint'], ['meter_total_wh', 'bigint'], ['costs', 'numeric'],
+    ['costs_net', 'numeric'], ['tax_amount', 'numeric'], ['currency', 'text'], ['tariff', 'text'], ['raw', 'jsonb'],
+  ],
+  merge: { contact_id: 'coalesce({new}.contact_id, t.contact_id)' },
+  storedColumns: ['status'],
+  countChanged: { stopped: "upper(t_status) = 'ACTIVE' and upper(coalesce(status, '')) <> 'ACTIVE'" },
+};
 
+export const upsertContacts = (db: Executor, page: ContactRow[]): Promise<UpsertCounts> => upsertPage(db, CONTACTS, page);
+export const upsertCards = (db: Executor, page: CardRow[]): Promise<UpsertCounts> => upsertPage(db, CARDS, page);
 export async function upsertSessions(db: Executor, page: SessionRow[]): Promise<UpsertCounts & { stopped: number }> {
-  if (page.length === 0) return { ...NONE, stopped: 0 };
-  const [row] = await rows<CountRow & { stopped: number }>(
-    db,
-    sql`with x as (
-      select * from jsonb_to_recordset(${jsonRows(page)}) as x(id text, contact_id text, card_id text, connector_id text,
-        connector_type text, evse text, status text, start_time timestamptz, end_time timestamptz, duration_s int,
-        meter_start_wh bigint, meter_end_wh bigint, meter_total_wh bigint, costs numeric, costs_net numeric,
-        tax_amount numeric, currency text, tariff text, raw jsonb)
-    ), before as (
-      select s.id, s.status from connect.charging_sessions s join x using (id)
-    ), up as (
-      insert into connect.charging_sessions as t (id, contact_id, card_id, connector_id, connector_type, evse, status,
-        start_time, end_time, duration_s, meter_start_wh, meter_end_wh, meter_total_wh, costs, costs_net, tax_amount,
-        currency, tariff, raw)
-      select id, contact_id, card_id, connector_id, connector_type, evse, status, start_time, end_time, duration_s,
-        meter_start_wh, meter_end_wh, meter_total_wh, costs, costs_net, tax_amount, currency, tariff, raw from x
-      on conflict (id) do update set
-        contact_id = coalesce(excluded.contact_id, t.contact_id), card_id = excluded.card_id,
-        connector_id = excluded.connector_id, connector_type = excluded.connector_type, evse = excluded.evse,
-        status = excluded.status, start_time = excluded.start_time, end_time = excluded.end_time,
-        duration_s = excluded.duration_s, meter_start_wh = excluded.meter_start_wh, meter_end_wh = excluded.meter_end_wh,
-        meter_total_wh = excluded.meter_total_wh, costs = excluded.costs, costs_net = excluded.costs_net,
-        tax_amount = excluded.tax_amount, currency = excluded.currency, tariff = excluded.tariff, raw = excluded.raw,
-        updated_at = now(), deleted_at = null
-      where (t.contact_id, t.card_id, t.connector_id, t.connector_type, t.evse, t.status, t.start_time, t.end_time,
-          t.duration_s, t.meter_start_wh, t.meter_end_wh, t.meter_total_wh, t.costs, t.costs_net, t.tax_amount,
-          t.currency, t.tariff, t.raw, t.deleted_at is null)
-        is distinct from (coalesce(excluded.contact_id, t.contact_id), excluded.card_id, excluded.connector_id,
-          excluded.connector_type, excluded.evse, excluded.status, excluded.start_time, excluded.end_time,
-          excluded.duration_s, excluded.meter_start_wh, excluded.meter_end_wh, excluded.meter_total_wh, excluded.costs,
-          excluded.costs_net, excluded.tax_amount, excluded.currency, excluded.tariff, excluded.raw, true)
-      returning t.id, t.status, (xmax = 0) as inserted
-    )
-    select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated,
-      (select count(*)::int from up join before b using (id) where upper(b.status) = 'ACTIVE' and upper(up.status) <> 'ACTIVE') as stopped
-    from up`,
-  );
-  return { ...upsertCounts(row, page.length), stopped: Number(row?.stopped ?? 0) };
+  const { stopped = 0, ...counts } = await upsertPage(db, SESSIONS, page);
+  return { ...(counts as UpsertCounts), stopped };
 }
 
 /** Non-deleted contact ids after `after`, in id order: the fan-out reads them a batch at a time. */

@@ -11,12 +11,15 @@ import { rows, type Database, type Db } from './database.js';
 export const MIGRATIONS_SCHEMA = 'connect';
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
-/** migrations/ beside package.json, from src/db (tests) or dist/db (built). */
+/** migrations/ beside package.json, found from src/db (tests), dist/db (built) or a nested build. */
 export function migrationsFolder(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const folder = resolve(here, '../../migrations');
-  if (!existsSync(folder)) throw new Error(`migrations folder not found at ${folder}; reinstall connect-sync`);
-  return folder;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    dir = dirname(dir);
+    const folder = resolve(dir, 'migrations');
+    if (existsSync(resolve(folder, 'meta', '_journal.json'))) return folder;
+  }
+  throw new Error(`migrations folder not found above ${fileURLToPath(import.meta.url)}; reinstall connect-sync`);
 }
 
 export class DatabaseNewerError extends Error {

@@ -26,8 +26,10 @@ export async function recordPrices(db: Executor, page: PriceObservation[], obser
         case when h.id is null then 'first'
              when (h.name, h.price, h.currency) is distinct from (i.name, i.price, i.currency) and ${at}::timestamptz > h.valid_from then 'change'
              else 'same' end as kind
-      from input i left join connect.price_history h
-        on h.chargepoint_id = i.chargepoint_id and h.tag_id = i.tag_id and h.valid_to is null
+      from input i left join lateral (
+        select p.id, p.valid_from, p.name, p.price, p.currency from connect.price_history p
+        where p.chargepoint_id = i.chargepoint_id and p.tag_id = i.tag_id and p.valid_to is null
+      ) h on true
     ), closed as (
       update connect.price_history h set valid_to = ${at}::timestamptz
       from decided d where h.id = d.open_id and d.kind = 'change'

@@ -43,14 +43,13 @@ export async function recordStatusObservations(
     sql`with input as (
       select * from jsonb_to_recordset(${jsonRows(observations)})
         as x(connector_id text, status text, valid_from timestamptz, upstream_updated_at timestamptz)
-    ), cur as (
-      select h.id, h.connector_id, h.status, h.valid_from, h.upstream_updated_at
-      from connect.connector_status_history h join input i on i.connector_id = h.connector_id
-      where h.valid_to is null
     ), decided as (
       select i.connector_id, i.status, i.upstream_updated_at, c.id as open_id,
+        -- After a deletion a connector may come back: its new interval never starts before the last one ended
+        -- (intervals do not overlap, so the latest one ends last; the btree on (connector_id, valid_from) finds it).
         case when c.id is null then greatest(i.valid_from,
-          (select max(p.valid_to) from connect.connector_status_history p where p.connector_id = i.connector_id))
+          (select p.valid_to from connect.connector_status_history p where p.connector_id = i.connector_id
+           order by p.valid_from desc limit 1))
         else i.valid_from end as valid_from,
         case
           when c.id is null then 'first'
@@ -59,7 +58,12 @@ export async function recordStatusObservations(
           when i.upstream_updated_at > coalesce(c.upstream_updated_at, c.valid_from) then 'missed'
           else 'same'
         end as kind
-      from input i left join cur c on c.connector_id = i.connector_id
+      -- LATERAL: one probe of the one-open-interval index per observed connector, whatever the
+      -- planner believes about the page's size (it cannot know jsonb_to_recordset's row count).
+      from input i left join lateral (
+        select h.id, h.status, h.valid_from, h.upstream_updated_at from connect.connector_status_history h
+        where h.connector_id = i.connector_id and h.valid_to is null
+      ) c on true
     ), touched as (
       update connect.connector_status_history h
       set valid_to = case when d.kind = 'change' then d.valid_from else h.valid_to end,

@@ -39,7 +39,7 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
     const keepConnectorsOf = new Set<string>();
     let keylessRejects = 0;
     const d = run.details;
-    for (const key of ['transitions', 'missed_changes', 'stale_statuses', 'duplicates', 'no_status', 'implausible_updated_at'])
+    for (const key of ['transitions', 'missed_changes', 'stale_statuses', 'duplicates', 'no_status', 'implausible_updated_at', 'write_ms'])
       d[key] = 0;
 
     for await (const fetched of source.chargepointPages()) {
@@ -65,6 +65,7 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       d.implausible_updated_at! += built.implausible;
 
       const requests = page.requestAttempts ?? 1;
+      const writeStart = performance.now();
       const counts = await run.db.transaction(async (tx) => {
         await upsertLocations(tx, built.locations);
         const cp = await upsertChargepoints(tx, built.chargepoints);
@@ -92,6 +93,7 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       // Only after the commit do the in-memory totals move.
       for (const [k, v] of Object.entries(counts.delta)) run.counters[k as keyof typeof run.counters] += v;
       Object.assign(d, counts.details);
+      d.write_ms! += Math.round(performance.now() - writeStart);
       for (const [status, n] of Object.entries(counts.history.openedByStatus)) statusTransitions.inc({ status }, n);
       run.progress('page committed', { chargepoints: seenChargepoints.size, connectors: seenConnectors.size, transitions: d.transitions });
     }

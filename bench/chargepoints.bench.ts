@@ -1,0 +1,177 @@
+// Issue #5 figures: initial load, a steady-state poll with 1 % of connectors changed, and a COPY
+// baseline of the same connector rows, all in one run against a scratch database.
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { createConnectClient, createLimiter } from '../src/connect/index.js';
+import { openDatabase, type Database } from '../src/db/database.js';
+import { migrateDatabase } from '../src/db/migrate.js';
+import { silentLogger } from '../src/log.js';
+import { syncChargepoints } from '../src/sync/chargepoints.js';
+import { forkChild } from './child.js';
+import { createScratchDatabase } from './scratch-db.js';
+
+export interface ChargepointBenchOptions {
+  adminUrl: string;
+  chargepoints: number;
+  pageSize: number;
+  log: (line: string) => void;
+}
+
+const HISTORY_TABLES = ['chargepoints', 'connectors', 'connector_status_history', 'locations'];
+
+async function tuplesWritten(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const r = await c.query<{ n: string }>(
+    `select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) as n from pg_stat_user_tables
+     where schemaname = 'connect' and relname = any($1)`,
+    [HISTORY_TABLES],
+  );
+  await c.end();
+  return Number(r.rows[0]!.n);
+}
+
+/** Ends the pool's backends so their statistics reach pg_stat_user_tables, then waits for it. */
+async function flushStats(database: Database): Promise<void> {
+  await database.close();
+  await new Promise((r) => setTimeout(r, 700));
+}
+
+export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Record<string, Record<string, number> | number>> {
+  const scratch = await createScratchDatabase(o.adminUrl, 'cp');
+  const child = forkChild(resolve(import.meta.dirname, 'sim-child.js'));
+  try {
+    if (process.env.BENCH_EXPLAIN) {
+      const c = new pg.Client({ connectionString: o.adminUrl });
+      await c.connect();
+      const name = new URL(scratch.url).pathname.slice(1);
+      await c.query(`alter database ${name} set session_preload_libraries = 'auto_explain'`);
+      await c.query(`alter database ${name} set auto_explain.log_min_duration = ${process.env.BENCH_EXPLAIN}`);
+      await c.query(`alter database ${name} set auto_explain.log_analyze = on`);
+      await c.query(`alter database ${name} set auto_explain.log_nested_statements = on`);
+      await c.end();
+    }
+    let database = await openDatabase({ databaseUrl: scratch.url, poolSize: 4 }, silentLogger);
+    await migrateDatabase(database, silentLogger);
+    o.log(`building a simulated network of ${o.chargepoints} chargepoints…`);
+    const started = await child.call<{ url: string; apiKey: string; sizes: { chargepoints: number; connectors: number } }>({
+      type: 'start',
+      options: { chargepoints: o.chargepoints, contacts: 10, seed: 1, speed: 0, startTime: new Date(Date.now() - 86_400_000) },
+    });
+    const client = createConnectClient({
+      url: started.url,
+      apiKey: started.apiKey,
+      timeoutMs: 60_000,
+      pageSize: o.pageSize,
+      limiter: createLimiter({ concurrency: 4, maxRps: 100_000 }),
+      logger: silentLogger,
+    });
+    const records = started.sizes.chargepoints + started.sizes.connectors;
+
+    // (1) Initial load.
+    o.log(`initial load: ${started.sizes.chargepoints} chargepoints, ${started.sizes.connectors} connectors…`);
+    let t0 = performance.now();
+    const initial = await syncChargepoints(client, { database, logger: silentLogger });
+    const initialWall = (performance.now() - t0) / 1000;
+    if (initial.status !== 'succeeded') throw new Error(`initial load ${initial.status}: ${initial.error}`);
+    const rowsWritten = records + started.sizes.connectors; // + one history interval per connector
+    const writeS = initial.details!.write_ms! / 1000;
+    const rssAfterInitial = process.resourceUsage().maxRSS / 1024;
+
+    // (2) Steady state: 1 % of connectors change, as of one second ago.
+    await flushStats(database);
+    const snap = new pg.Client({ connectionString: scratch.url });
+    await snap.connect();
+    if (process.env.BENCH_ANALYZE) await snap.query('analyze');
+    await snap.query(`create schema bench; create table bench.before as
+      select 'cp' as t, id::text as id, md5((to_jsonb(x) - 'updated_at')::text) as h, xmin::text || ctid::text as v from connect.chargepoints x
+      union all select 'c', id, md5((to_jsonb(x) - 'updated_at')::text), xmin::text || ctid::text from connect.connectors x
+      union all select 'h', id::text, md5(to_jsonb(x)::text), xmin::text || ctid::text from connect.connector_status_history x
+      union all select 'l', id, md5((to_jsonb(x) - 'updated_at')::text), xmin::text || ctid::text from connect.locations x`);
+    const tuplesBefore = await tuplesWritten(scratch.url);
+    const { changed } = await child.call<{ changed: number }>({ type: 'change', fraction: 0.01, at: new Date(Date.now() - 1000).toISOString() });
+    database = await openDatabase({ databaseUrl: scratch.url, poolSize: 4 }, silentLogger);
+    const requestsBefore = client.stats.requests;
+    const cpu0 = process.cpuUsage();
+    t0 = performance.now();
+    const steady = await syncChargepoints(client, { database, logger: silentLogger });
+    const steadyWall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    if (steady.status !== 'succeeded') throw new Error(`steady poll ${steady.status}: ${steady.error}`);
+    const requests = client.stats.requests - requestsBefore;
+    await flushStats(database);
+    const tuples = (await tuplesWritten(scratch.url)) - tuplesBefore;
+    const diff = await snap.query<{ changed: string; rewritten: string }>(`with after as (
+        select 'cp' as t, id::text as id, md5((to_jsonb(x) - 'updated_at')::text) as h, xmin::text || ctid::text as v from connect.chargepoints x
+        union all select 'c', id, md5((to_jsonb(x) - 'updated_at')::text), xmin::text || ctid::text from connect.connectors x
+        union all select 'h', id::text, md5(to_jsonb(x)::text), xmin::text || ctid::text from connect.connector_status_history x
+        union all select 'l', id, md5((to_jsonb(x) - 'updated_at')::text), xmin::text || ctid::text from connect.locations x)
+      select count(*) filter (where b.id is null or a.h <> b.h) as changed,
+             count(*) filter (where b.id is null or a.v <> b.v) as rewritten
+      from after a left join bench.before b on a.t = b.t and a.id = b.id`);
+    await snap.end();
+    const changedRows = Number(diff.rows[0]!.changed);
+    const rewrittenRows = Number(diff.rows[0]!.rewritten);
+    const peakRss = process.resourceUsage().maxRSS / 1024;
+
+    // (3) COPY baseline: the same connector rows, as text, into an unindexed scratch table.
+    const copyClient = new pg.Client({ connectionString: scratch.url });
+    await copyClient.connect();
+    const rows = (await copyClient.query(`select id, chargepoint_id, evse, name, type_name, current_type, max_power, type_description,
+        status, status_updated_at, raw from connect.connectors`)).rows as Array<Record<string, unknown>>;
+    const csv = rows.map((r) =>
+      [r.id, r.chargepoint_id, r.evse, r.name, r.type_name, r.current_type, r.max_power, r.type_description, r.status,
+        (r.status_updated_at as Date | null)?.toISOString() ?? null, JSON.stringify(r.raw)]
+        .map((v) => (v === null || v === undefined ? '' : `"${String(v).replace(/"/g, '""')}"`))
+        .join(','),
+    );
+    await copyClient.query(`create table bench.copy_target (like connect.connectors including defaults)`);
+    t0 = performance.now();
+    const stream = copyClient.query(copyFrom(`copy bench.copy_target (id, chargepoint_id, evse, name, type_name, current_type,
+      max_power, type_description, status, status_updated_at, raw) from stdin with (format csv)`));
+    await pipeline(Readable.from(csv.map((l) => l + '\n')), stream);
+    const copyS = (performance.now() - t0) / 1000;
+    await copyClient.end();
+
+    const ourWriteRate = rowsWritten / writeS;
+    const copyRate = rows.length / copyS;
+    return {
+      network: { chargepoints: started.sizes.chargepoints, connectors: started.sizes.connectors, page_size: o.pageSize },
+      initial: {
+        records: records,
+        wall_s: round(initialWall, 3),
+        records_per_s: Math.round(records / initialWall),
+        rows_written: rowsWritten,
+        db_write_s: round(writeS, 3),
+        write_rows_per_s: Math.round(ourWriteRate),
+        peak_rss_mb: Math.round(rssAfterInitial),
+      },
+      copy_baseline: { rows: rows.length, wall_s: round(copyS, 3), records_per_s: Math.round(copyRate), our_write_ratio: round(ourWriteRate / copyRate, 3) },
+      steady: {
+        changed_connectors: changed,
+        changed_rows: changedRows,
+        rewritten_rows: rewrittenRows,
+        tuples_written: tuples,
+        unchanged_rows_rewritten: rewrittenRows - changedRows,
+        transitions: steady.details!.transitions!,
+        requests,
+        min_pages: Math.ceil(started.sizes.chargepoints / o.pageSize),
+        wall_s: round(steadyWall, 3),
+        db_write_s: round(steady.details!.write_ms! / 1000, 3),
+        worker_cpu_s: round((cpu.user + cpu.system) / 1e6, 3),
+      },
+      peak_rss_mb: Math.round(peakRss),
+    };
+  } finally {
+    await child.close();
+    await scratch.drop();
+  }
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

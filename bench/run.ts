@@ -1,0 +1,41 @@
+// `npm run bench [-- --json] [--chargepoints N] [--only a,b]`: runs the benchmarks, prints a
+// readable table, writes bench/results/latest.json, and with --json prints the same figures as
+// one JSON object on the last line.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchChargepoints } from './chargepoints.bench.js';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    chargepoints: { type: 'string', default: '20000' },
+    'page-size': { type: 'string', default: '500' },
+    only: { type: 'string' },
+  },
+});
+const adminUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const chargepoints = Number(values.chargepoints);
+const pageSize = Number(values['page-size']);
+if (!Number.isInteger(chargepoints) || chargepoints < 1) throw new Error('--chargepoints must be a whole number above 0');
+const only = values.only?.split(',');
+const want = (name: string) => !only || only.includes(name);
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+const results: Record<string, unknown> = {};
+if (want('chargepoints')) Object.assign(results, await benchChargepoints({ adminUrl, chargepoints, pageSize, log }));
+
+function table(obj: Record<string, unknown>, prefix = ''): string[] {
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(obj)) {
+    if (v && typeof v === 'object') lines.push(...table(v as Record<string, unknown>, `${prefix}${k}.`));
+    else lines.push(`${(prefix + k).padEnd(44)} ${String(v)}`);
+  }
+  return lines;
+}
+process.stdout.write(table(results).join('\n') + '\n');
+const dir = resolve(import.meta.dirname, '../../bench/results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(resolve(dir, 'latest.json'), JSON.stringify(results, null, 2));
+if (values.json) process.stdout.write(JSON.stringify(results) + '\n');
+process.exit(0);
