@@ -1,0 +1,50 @@
+// The shared limiter: concurrency and request rate, and Retry-After parsing.
+import { expect, test } from 'vitest';
+import { createLimiter, sleep } from '../../src/connect/limiter.js';
+import { parseRetryAfter } from '../../src/connect/transport.js';
+
+test('never runs more than `concurrency` tasks at once', async () => {
+  const limiter = createLimiter({ concurrency: 3, maxRps: 10_000 });
+  let running = 0;
+  let max = 0;
+  await Promise.all(
+    Array.from({ length: 20 }, () =>
+      limiter.run(async () => {
+        running++;
+        max = Math.max(max, running);
+        await sleep(5);
+        running--;
+      }),
+    ),
+  );
+  expect(max).toBe(3);
+});
+
+test('spaces request starts to at most maxRps per second, also across callers', async () => {
+  const limiter = createLimiter({ concurrency: 10, maxRps: 50 });
+  const starts: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: 11 }, () => limiter.run(async () => void starts.push(performance.now() - t0))));
+  starts.sort((a, b) => a - b);
+  // 11 starts at 20 ms spacing take at least 200 ms; no two starts closer than the spacing (timer slack aside).
+  expect(starts.at(-1)!).toBeGreaterThanOrEqual(195);
+  for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(18);
+});
+
+test('pause() holds back every new start', async () => {
+  const limiter = createLimiter({ concurrency: 2, maxRps: 10_000 });
+  limiter.pause(150);
+  const t0 = performance.now();
+  await limiter.run(async () => undefined);
+  expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+});
+
+test('Retry-After: seconds or an HTTP date', () => {
+  expect(parseRetryAfter('3')).toBe(3000);
+  expect(parseRetryAfter('0.5')).toBe(500);
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:10 GMT', now)).toBe(10_000);
+  expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
+  expect(parseRetryAfter('soon')).toBeUndefined();
+  expect(parseRetryAfter(null)).toBeUndefined();
+});
