@@ -6,6 +6,7 @@ import { COMMANDS, helpText } from './help.js';
 import { migrateCommand } from './migrate.js';
 import { syncCommand } from './sync.js';
 import { checkCommand } from './check.js';
+import { biRoleCommand } from './bi-role.js';
 import { simulateCommand } from '../simulator/cli.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -19,6 +20,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
+    // The simulator has its own options and --help.
+    if (command === 'simulate') {
+      await simulateCommand(rest);
+      return Number(process.exitCode ?? EXIT.ok);
+    }
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(helpText() + '\n');
       return EXIT.ok;
@@ -30,8 +36,9 @@ export async function main(argv: string[]): Promise<number> {
         return await syncCommand(createContext(), rest);
       case 'check':
         return await checkCommand(createContext(), rest);
-      case 'simulate':
-        return await simulateCommand(rest);
+      case 'bi-role':
+        return await biRoleCommand(createContext(), rest);
+
       default:
         throw new UsageError(`unknown command "${command}"; commands: ${COMMANDS.map(([c]) => c).join(', ')}`);
     }

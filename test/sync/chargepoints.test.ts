@@ -46,9 +46,9 @@ describe('sync chargepoints', () => {
     const result = await sync();
     expect(result.status).toBe('succeeded');
     const world = up.sim.world;
-    const [{ n: cps }] = await t.sql<{ n: number }>(`select count(*)::int as n from connect.chargepoints where deleted_at is null`);
-    const [{ n: conns }] = await t.sql<{ n: number }>(`select count(*)::int as n from connect.connectors where deleted_at is null`);
-    const [{ n: open }] = await t.sql<{ n: number }>(`select count(*)::int as n from connect.connector_status_history where valid_to is null`);
+    const [{ n: cps }] = (await t.sql<{ n: number }>(`select count(*)::int as n from connect.chargepoints where deleted_at is null`)) as [{ n: number }];
+    const [{ n: conns }] = (await t.sql<{ n: number }>(`select count(*)::int as n from connect.connectors where deleted_at is null`)) as [{ n: number }];
+    const [{ n: open }] = (await t.sql<{ n: number }>(`select count(*)::int as n from connect.connector_status_history where valid_to is null`)) as [{ n: number }];
     expect(cps).toBe(world.chargepointIds().length);
     expect(conns).toBe(world.connectorIds().length);
     expect(open).toBe(world.connectorIds().length);
@@ -168,9 +168,9 @@ describe('sync chargepoints', () => {
 
   it('marks what a complete pass no longer returns as deleted and ends its open intervals; clears it when it returns', async () => {
     const world = up.sim.world;
-    const [{ id: victim }] = await t.sql<{ id: string }>(
+    const [{ id: victim }] = (await t.sql<{ id: string }>(
       `select id from connect.chargepoints where deleted_at is null and id <> all($1)`, [world.chargepointIds()],
-    );
+    )) as [{ id: string }];
     const r = await sync({ chargepointPages: () => up.client.chargepointPages(), getChargepoint: (by) => up.client.getChargepoint(by) });
     expect(r.details).toMatchObject({ deleted_chargepoints: 1 });
     const [cp] = await t.sql<{ deleted_at: Date }>(`select deleted_at from connect.chargepoints where id = $1`, [victim]);
