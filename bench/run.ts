@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchChargepoints } from './chargepoints.bench.js';
+import { benchFanOut } from './fanout.bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -12,6 +13,7 @@ const { values } = parseArgs({
     chargepoints: { type: 'string', default: '20000' },
     'page-size': { type: 'string', default: '500' },
     only: { type: 'string' },
+    contacts: { type: 'string', default: '5000' },
   },
 });
 const adminUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -24,6 +26,7 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 const results: Record<string, unknown> = {};
 if (want('chargepoints')) Object.assign(results, await benchChargepoints({ adminUrl, chargepoints, pageSize, log }));
+if (want('fanout')) Object.assign(results, await benchFanOut({ adminUrl, contacts: Number(values.contacts), concurrency: 8, latencyMs: 20, log }));
 
 function table(obj: Record<string, unknown>, prefix = ''): string[] {
   const lines: string[] = [];

@@ -20,9 +20,15 @@ import { fanOut, idBatches, type FanOutResult } from './fan-out.js';
 import { runJob, type JobContext, type JobOutcome, type JobResult, type RunHandle } from './job.js';
 
 export interface FanOutSettings {
-  /** Contacts fetched at once (CONNECT_CONCURRENCY); the shared limiter bounds requests in flight. */
+  /** CONNECT_CONCURRENCY: the shared limiter bounds requests in flight to it. */
   concurrency: number;
 }
+
+/**
+ * Contacts walked at once: twice the request concurrency, so that while one worker waits for its
+ * batch to commit, others keep the limiter's slots busy. The limiter still caps requests in flight.
+ */
+export const fanOutWorkers = (concurrency: number) => Math.max(2, concurrency * 2);
 
 export async function syncContacts(client: ConnectClient, ctx: JobContext): Promise<JobResult> {
   return runJob('contacts', ctx, async (run) => {
@@ -67,7 +73,7 @@ export async function syncCards(client: ConnectClient, ctx: JobContext, settings
         for (const r of records) seenTags.push(r.tagId);
         return { seen: records.length, ...(await upsertCards(tx, dedupe(records.map(cardRow), (r) => r.tag_id))) };
       },
-      concurrency: settings.concurrency,
+      concurrency: fanOutWorkers(settings.concurrency),
       batchSize: client.pageSize,
     });
     run.counters.deleted = await markUnseenCardsDeleted(run.db, result.completed, seenTags, run.startedAt);
@@ -92,7 +98,7 @@ export async function syncSessions(client: ConnectClient, ctx: JobContext, setti
       ids: idBatches((after, limit) => contactIdsAfter(run.db, after, limit)),
       fetch: (contactId) => client.sessionPages(contactId, settings.active ? { active: true } : {}),
       write,
-      concurrency: settings.concurrency,
+      concurrency: fanOutWorkers(settings.concurrency),
       batchSize: client.pageSize,
     });
     if (settings.active) {
@@ -111,7 +117,7 @@ export async function syncSessions(client: ConnectClient, ctx: JobContext, setti
             yield { records: r.records, rejects: r.rejects, requestAttempts: 1 };
           },
           write,
-          concurrency: settings.concurrency,
+          concurrency: fanOutWorkers(settings.concurrency),
           batchSize: client.pageSize,
         });
       }

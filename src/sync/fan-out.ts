@@ -72,13 +72,14 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
   };
 
   const iterator = options.ids[Symbol.asyncIterator]();
-  let pending: string[] = [];
+  const pending: string[] = [];
   let exhausted = false;
+  // Several workers may wait for the next batch at once: each batch is appended, never replaces.
   const nextId = async (): Promise<string | undefined> => {
     while (pending.length === 0 && !exhausted) {
       const next = await iterator.next();
       if (next.done) exhausted = true;
-      else pending = [...next.value];
+      else pending.push(...next.value);
     }
     return pending.shift();
   };

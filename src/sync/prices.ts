@@ -3,6 +3,7 @@ import type { ConnectClient } from '../connect/client.js';
 import type { PriceRecord } from '../connect/records.js';
 import { chargepointIdsAfter, recordPrices } from '../db/prices.js';
 import { fanOut, idBatches } from './fan-out.js';
+import { fanOutWorkers } from './customers.js';
 import { runJob, type JobContext, type JobResult } from './job.js';
 
 export async function syncPrices(client: ConnectClient, ctx: JobContext, settings: { concurrency: number }): Promise<JobResult> {
@@ -26,7 +27,7 @@ export async function syncPrices(client: ConnectClient, ctx: JobContext, setting
         run.details.price_changes! += counts.closed;
         return { seen: records.length, inserted: counts.opened, unchanged: records.length - counts.opened };
       },
-      concurrency: settings.concurrency,
+      concurrency: fanOutWorkers(settings.concurrency),
       batchSize: client.pageSize,
     });
     run.details.chargepoints_failed = result.failed.length;
