@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchChargepoints } from './chargepoints.bench.js';
 import { benchFanOut } from './fanout.bench.js';
+import { benchSimulator } from './simulator.bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +26,10 @@ const want = (name: string) => !only || only.includes(name);
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 const results: Record<string, unknown> = {};
+if (want('simulator')) {
+  log('simulator: page of 100 chargepoints, 100k-chargepoint world…');
+  results.simulator = await benchSimulator();
+}
 if (want('chargepoints')) Object.assign(results, await benchChargepoints({ adminUrl, chargepoints, pageSize, log }));
 if (want('fanout')) Object.assign(results, await benchFanOut({ adminUrl, contacts: Number(values.contacts), concurrency: 8, latencyMs: 20, log }));
 

@@ -2,6 +2,7 @@ import { ENVIRONMENT_HELP } from '../config.js';
 
 export const COMMANDS: ReadonlyArray<[string, string]> = [
   ['migrate', 'apply the database migrations (safe to run from several processes at once)'],
+  ['run', 'the daemon: migrations, every job on its schedule, /healthz /readyz /metrics on HTTP_PORT'],
   ['sync <job> [--active] [--wait]', 'run one job once: chargepoints, contacts, cards, sessions, prices or all'],
   ['bi-role --name NAME [--password-file F]', 'create or refresh a read-only role for BI tools: views only, no personal data'],
   ['check', 'connectivity, authentication and schema-drift check against the API'],

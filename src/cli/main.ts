@@ -7,6 +7,7 @@ import { migrateCommand } from './migrate.js';
 import { syncCommand } from './sync.js';
 import { checkCommand } from './check.js';
 import { biRoleCommand } from './bi-role.js';
+import { runCommand } from './run.js';
 import { simulateCommand } from '../simulator/cli.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -36,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
         return await syncCommand(createContext(), rest);
       case 'check':
         return await checkCommand(createContext(), rest);
+      case 'run':
+        return await runCommand(createContext(), rest);
       case 'bi-role':
         return await biRoleCommand(createContext(), rest);
 

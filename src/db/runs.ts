@@ -79,3 +79,26 @@ export async function insertRejects(db: Executor, runId: number, job: string, re
     select ${runId}, ${job}, entity, entity_id, reason, raw
     from jsonb_to_recordset(${jsonRows(rejects)}) as x(entity text, entity_id text, reason text, raw jsonb)`);
 }
+
+/**
+ * Runs of `job` still marked running although the caller holds the job's lock: their process died
+ * (a live one would hold the lock). Marked aborted before a new run starts.
+ */
+export async function abortOrphanedRuns(db: Executor, job: string): Promise<number> {
+  const r = await rows<{ id: number }>(
+    db,
+    sql`update connect.sync_runs set status = 'aborted', finished_at = now(),
+        error = coalesce(error, 'the process running it stopped without finishing')
+      where job = ${job} and status = 'running' returning id`,
+  );
+  return r.length;
+}
+
+/** When `job` last succeeded (any replica), or null. */
+export async function lastSucceededAt(db: Executor, job: string): Promise<Date | null> {
+  const r = await rows<{ at: Date | string | null }>(
+    db,
+    sql`select max(finished_at) as at from connect.sync_runs where job = ${job} and status = 'succeeded'`,
+  );
+  return r[0]?.at ? new Date(r[0].at) : null;
+}

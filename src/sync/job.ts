@@ -2,7 +2,7 @@
 // a connect.sync_runs row from running to its outcome, metrics, progress logs, and cancellation
 // between pages (the page being written always commits or rolls back whole).
 import type { Database, Db } from '../db/database.js';
-import { finishRun, startRun, type FinalStatus, type RunCounters } from '../db/runs.js';
+import { abortOrphanedRuns, finishRun, startRun, type FinalStatus, type RunCounters } from '../db/runs.js';
 import { scrubSecrets, type Logger } from '../log.js';
 import { lastSuccess, syncRecords, syncRunDuration, syncRuns } from '../metrics.js';
 
@@ -66,6 +66,8 @@ export async function runJob(job: JobName, ctx: JobContext, body: (run: RunHandl
   const locked = await ctx.database.withLock(`job:${job}`, ctx.lockMode ?? 'try', async (db) => {
     // The run row is written through the pool, not the lock's connection: if that connection is
     // killed mid-run, the failure can still be recorded.
+    const orphans = await abortOrphanedRuns(ctx.database.db, job);
+    if (orphans > 0) ctx.logger.warn({ job, orphans }, 'runs left running by a stopped process marked aborted');
     const { id, startedAt } = await startRun(ctx.database.db, job);
     const logger = ctx.logger.child({ job, runId: id });
     let lastProgress = performance.now();

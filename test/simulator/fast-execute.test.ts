@@ -1,0 +1,124 @@
+// The lean executor must answer exactly like graphql-js: compared side by side on one schema.
+import { createSchema } from 'graphql-yoga';
+import { describe, expect, test } from 'vitest';
+import { fastExecute } from '../../src/simulator/fast-execute.js';
+import { GraphQLError, execute, parse, type ExecutionResult } from '../../src/simulator/graphql.js';
+
+let counter = 0;
+const item = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: `name-${id}`,
+  tags: ['a', null, 'c'],
+  lazy: (args: unknown, ctx: { suffix?: string }) => `lazy-${id}${ctx?.suffix ?? ''}`,
+  boom: () => {
+    throw new GraphQLError(`boom ${id}`, { extensions: { code: 'BOOM' } });
+  },
+  mustBoom: () => {
+    throw new Error(`must boom ${id}`);
+  },
+  child: null,
+  ...extra,
+});
+
+const schema = createSchema<{ suffix?: string }>({
+  typeDefs: /* GraphQL */ `
+    scalar DateTime
+    enum Color { RED GREEN }
+    type Query {
+      item(id: ID!): Item
+      items(n: Int = 3): [Item]!
+      strict: Item!
+      strictList: [Item!]!
+      looseList: [Item!]
+      fails: String
+      failsStrict: String!
+      num: Int
+      when: DateTime
+      color(bad: Boolean = false): Color
+      nested: Outer
+      notAList: [String]
+    }
+    type Mutation { bump(by: Int!): Int! }
+    type Item { id: ID! name: String tags: [String] lazy: String boom: String mustBoom: String! child: Item }
+    type Outer { inner: Inner! list: [Inner!] }
+    type Inner { v: Int! w: String }
+  `,
+  resolvers: {
+    Query: {
+      item: (_: unknown, { id }: { id: string }) => item(id, { child: item(`${id}-child`) }),
+      items: (_: unknown, { n }: { n: number }) => Array.from({ length: n }, (_x, i) => (i === 1 ? null : item(String(i)))),
+      strict: () => item('s'),
+      strictList: () => [item('1'), item('2', { id: null }), item('3')],
+      looseList: () => [item('1'), item('2', { id: null })],
+      fails: () => {
+        throw new Error('root fails');
+      },
+      failsStrict: () => {
+        throw new GraphQLError('root fails strictly');
+      },
+      num: () => 42,
+      when: () => '2026-01-01T00:00:00.000Z',
+      color: (_: unknown, { bad }: { bad: boolean }) => (bad ? 'BLUE' : 'GREEN'),
+      nested: () => ({ inner: { v: 1, w: 'x' }, list: [{ v: 2 }, { v: null, w: 'y' }] }),
+      notAList: () => 'nope',
+    },
+    Mutation: { bump: (_: unknown, { by }: { by: number }) => (counter += by) },
+  },
+});
+
+function run(source: string, variableValues?: Record<string, unknown>, operationName?: string) {
+  const document = parse(source);
+  const args = { schema, document, variableValues, operationName, contextValue: { suffix: '!' } };
+  const json = (r: unknown) => JSON.parse(JSON.stringify(r)) as ExecutionResult;
+  counter = 0;
+  const expected = json(execute(args));
+  counter = 0;
+  const actual = json(fastExecute(args));
+  return { expected, actual };
+}
+
+test('the comparison sees errors, paths and bubbling', () => {
+  const { actual } = run('{ items { id boom } strictList { id } }');
+  expect(actual.data).toBeNull();
+  expect(actual.errors?.map((e) => e.path)).toEqual([
+    ['items', 0, 'boom'],
+    ['items', 2, 'boom'],
+    ['strictList', 1, 'id'],
+  ]);
+  expect(actual.errors?.[2]?.message).toBe('Cannot return null for non-nullable field Item.id.');
+});
+
+describe('fastExecute answers like graphql-js', () => {
+  const cases: [string, string, Record<string, unknown>?, string?][] = [
+    ['plain fields, lists, nulls in lists', '{ items { id name tags } num when }'],
+    ['aliases and __typename', '{ a: item(id: "1") { __typename x: id name } b: item(id: "2") { id } __typename }'],
+    ['variables and defaults', 'query q($id: ID!, $n: Int) { item(id: $id) { id } items(n: $n) { id } }', { id: '7', n: 5 }],
+    ['default argument value', '{ items { id } }'],
+    [
+      'fragments, inline fragments, merged fields',
+      'query { item(id: "1") { ...F ... on Item { name child { id } } child { name } } } fragment F on Item { id tags child { lazy } }',
+    ],
+    ['@skip and @include', 'query q($s: Boolean!, $i: Boolean!) { item(id: "1") { id @skip(if: $s) name @include(if: $i) tags @skip(if: false) } }', { s: true, i: false }],
+    ['@skip and @include other way', 'query q($s: Boolean!, $i: Boolean!) { item(id: "1") { id @skip(if: $s) name @include(if: $i) } }', { s: false, i: true }],
+    ['function-valued fields get args and context', '{ item(id: "1") { lazy child { lazy } } }'],
+    ['error in a nullable field', '{ item(id: "1") { id boom name } }'],
+    ['error in a non-null field bubbles to the parent', '{ item(id: "1") { id mustBoom } num }'],
+    ['error in a list item bubbles to the item', '{ items { id boom } }'],
+    ['null in [Item!]! bubbles to the root', '{ strictList { id } num }'],
+    ['null in [Item!] nulls the list', '{ looseList { id name } num }'],
+    ['root errors', '{ fails num }'],
+    ['root non-null error nulls data', '{ failsStrict num }'],
+    ['non-null inside objects and lists', '{ nested { inner { v w } list { v w } } }'],
+    ['enum values and a bad one', 'query { good: color bad: color(bad: true) }'],
+    ['not a list', '{ notAList }'],
+    ['mutation', 'mutation { a: bump(by: 2) b: bump(by: 3) }'],
+    ['named operation among several', 'query A { num } query B { when }', undefined, 'B'],
+    ['introspection falls back to graphql-js', '{ __schema { queryType { name } } __type(name: "Item") { fields { name } } }'],
+    ['invalid variables fall back to graphql-js', 'query q($id: ID!) { item(id: $id) { id } }', {}],
+  ];
+  test.each(cases)('%s', (_name, source, variables, operationName) => {
+    const { expected, actual } = run(source, variables, operationName);
+    expect(actual).toEqual(expected);
+    expect(actual.data !== undefined || actual.errors !== undefined).toBe(true);
+  });
+});
