@@ -99,8 +99,9 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
         }
         completed.push(id);
       } catch (err) {
-        // A wrong key fails every id alike: stop the run instead of failing them one by one.
-        if (err instanceof AuthenticationError || err instanceof AbortedError) {
+        // A wrong key fails every id alike: stop the run instead of failing them one by one. A
+        // request cut by shutdown is no failure of this id either.
+        if (err instanceof AuthenticationError || err instanceof AbortedError || run.signalled()) {
           fatal ??= err;
           return;
         }
@@ -115,8 +116,8 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
   await flush();
   await writing;
-  if (fatal) throw fatal;
   run.checkpoint();
+  if (fatal) throw fatal;
   return { completed, failed };
 }
 
