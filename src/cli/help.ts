@@ -6,6 +6,7 @@ export const COMMANDS: ReadonlyArray<[string, string]> = [
   ['sync <job> [--active] [--wait]', 'run one job once: chargepoints, contacts, cards, sessions, prices or all'],
   ['bi-role --name NAME [--password-file F]', 'create or refresh a read-only role for BI tools: views only, no personal data'],
   ['check', 'connectivity, authentication and schema-drift check against the API'],
+  ['demo', 'zero configuration: simulator + embedded database + a few sync cycles + a summary'],
   ['simulate [options]', 'start the CONNECT API simulator (simulate --help for its options)'],
 ];
 

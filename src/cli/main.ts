@@ -8,6 +8,7 @@ import { syncCommand } from './sync.js';
 import { checkCommand } from './check.js';
 import { biRoleCommand } from './bi-role.js';
 import { runCommand } from './run.js';
+import { demoCommand } from './demo.js';
 import { simulateCommand } from '../simulator/cli.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -37,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
         return await syncCommand(createContext(), rest);
       case 'check':
         return await checkCommand(createContext(), rest);
+      case 'demo':
+        return await demoCommand(createContext());
       case 'run':
         return await runCommand(createContext(), rest);
       case 'bi-role':

@@ -7,10 +7,11 @@ import { startSimulator, type SimulatorOptions } from './index.js';
 
 export const SIMULATE_USAGE = `Usage: connect-sync simulate [options]
 
-Starts a simulated CONNECT GraphQL API on 127.0.0.1 with a seeded, deterministic world.
+Starts a simulated CONNECT GraphQL API with a seeded, deterministic world.
 
 World
   --port N                 TCP port (default 4000; 0 = any free port)
+  --host H                 address to listen on (default 127.0.0.1; 0.0.0.0 in a container)
   --chargepoints N         chargepoints in the world (default 500)
   --contacts N             contacts, each with 1-3 cards and a session history (default 200)
   --seed N                 world seed (default 1)
@@ -88,6 +89,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
       allowPositionals: false,
       options: {
         port: str,
+        host: str,
         chargepoints: str,
         contacts: str,
         seed: str,
@@ -110,6 +112,8 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   const options: SimulatorOptions = {};
   const port = get('port');
   options.port = port === undefined ? 4000 : integer('port', port, 0, 65535);
+  const host = get('host');
+  if (host !== undefined) options.host = host;
   const chargepoints = get('chargepoints');
   options.chargepoints = chargepoints === undefined ? 500 : integer('chargepoints', chargepoints, 0, 10_000_000);
   const contacts = get('contacts');
