@@ -3,10 +3,11 @@
 // a complete pass, what the pass did not return is marked deleted.
 import type { ChargepointRecord, ConnectorRecord, Reject } from '../connect/records.js';
 import { markUnseenDeleted, unseenChargepointIds, upsertChargepoints, upsertConnectors, upsertLocations, type ChargepointRow, type ConnectorRow, type LocationRow } from '../db/chargepoints.js';
-import { addToRun, insertRejects, type RejectRow } from '../db/runs.js';
+import { addToRun, insertRejects } from '../db/runs.js';
 import { connectorsByStatus, recordStatusObservations, type StatusObservation } from '../db/status-history.js';
 import { connectorsByStatus as connectorsGauge, statusTransitions } from '../metrics.js';
 import { runJob, type JobContext, type JobResult, type RunHandle } from './job.js';
+import { toRejectRow, uncountedRequests } from './pass.js';
 import { GraphQLResponseError } from '../connect/errors.js';
 
 export interface ChargepointPage {
@@ -42,7 +43,8 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
     for (const key of ['transitions', 'missed_changes', 'stale_statuses', 'duplicates', 'no_status', 'implausible_updated_at', 'write_ms'])
       d[key] = 0;
 
-    for await (const fetched of source.chargepointPages()) {
+    const pass = source.chargepointPages();
+    for await (const fetched of pass) {
       run.checkpoint();
       const fetchedAt = new Date();
       // The client de-duplicates within a pass; this guards any source (an id twice in one
@@ -100,6 +102,7 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
 
     // The pass completed: whatever it did not return is gone upstream — once confirmed, when few.
     run.checkpoint();
+    run.counters.requests += uncountedRequests(pass, run.counters.requests);
     d.deletions_disproved = await confirmCandidates(source, run, seenChargepoints, keepConnectorsOf);
     if (keylessRejects > 0) {
       run.logger.warn({ keylessRejects }, 'deletion detection skipped: some rejected records had no readable id, so absence proves nothing');
@@ -250,8 +253,4 @@ function withoutConnectors(raw: unknown): unknown {
     return rest;
   }
   return raw;
-}
-
-export function toRejectRow(r: Reject): RejectRow {
-  return { entity: r.entity, entity_id: r.key, reason: r.reason, raw: r.raw ?? null };
 }

@@ -15,7 +15,7 @@ import {
   type SessionRow,
 } from '../db/customers.js';
 import { addToRun, insertRejects } from '../db/runs.js';
-import { toRejectRow } from './chargepoints.js';
+import { toRejectRow, uncountedRequests } from './pass.js';
 import { fanOut, idBatches, type FanOutResult } from './fan-out.js';
 import { runJob, type JobContext, type JobOutcome, type JobResult, type RunHandle } from './job.js';
 
@@ -34,7 +34,8 @@ export async function syncContacts(client: ConnectClient, ctx: JobContext): Prom
   return runJob('contacts', ctx, async (run) => {
     const seen = new Set<string>();
     let keyless = 0;
-    for await (const page of client.contactPages()) {
+    const pass = client.contactPages();
+    for await (const page of pass) {
       run.checkpoint();
       for (const c of page.records) seen.add(c.id);
       for (const r of page.rejects) {
@@ -52,6 +53,7 @@ export async function syncContacts(client: ConnectClient, ctx: JobContext): Prom
       run.progress('page committed', { contacts: seen.size });
     }
     run.checkpoint();
+    run.counters.requests += uncountedRequests(pass, run.counters.requests);
     // A rejected record without a readable id might be any contact: absence then proves nothing.
     if (keyless === 0) {
       run.counters.deleted = await markUnseenContactsDeleted(run.db, [...seen], run.startedAt);

@@ -7,7 +7,7 @@ import type { Reject } from '../connect/records.js';
 import type { Db } from '../db/database.js';
 import { addToRun, insertRejects, type RunCounters } from '../db/runs.js';
 import { AbortedError, describe, type RunHandle } from './job.js';
-import { toRejectRow } from './chargepoints.js';
+import { toRejectRow, uncountedRequests } from './pass.js';
 
 export interface FanOutPage<T> {
   records: T[];
@@ -90,13 +90,17 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
       const id = await nextId();
       if (id === undefined) return;
       try {
-        for await (const page of options.fetch(id)) {
+        const pass = options.fetch(id);
+        let counted = 0;
+        for await (const page of pass) {
           if (fatal) return;
           buffer.push(...page.records);
           rejects.push(...page.rejects);
           requests += page.requestAttempts ?? 1;
+          counted += page.requestAttempts ?? 1;
           if (buffer.length + rejects.length >= options.batchSize) await flush();
         }
+        requests += uncountedRequests(pass, counted);
         completed.push(id);
       } catch (err) {
         // A wrong key fails every id alike: stop the run instead of failing them one by one. A
@@ -132,3 +136,4 @@ export async function* idBatches(read: (after: string | null, limit: number) => 
     if (batch.length < size) return;
   }
 }
+

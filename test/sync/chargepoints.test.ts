@@ -52,11 +52,13 @@ describe('sync chargepoints', () => {
     expect(cps).toBe(world.chargepointIds().length);
     expect(conns).toBe(world.connectorIds().length);
     expect(open).toBe(world.connectorIds().length);
-    const [run] = await t.sql(`select status, complete, pages, records_seen, records_inserted, records_rejected from connect.sync_runs where id = $1`, [result.runId]);
+    const [run] = await t.sql(`select status, complete, pages, requests, records_seen, records_inserted, records_rejected from connect.sync_runs where id = $1`, [result.runId]);
     expect(run).toEqual({
       status: 'succeeded',
       complete: true,
       pages: Math.ceil(cps / 5),
+      // One request per page and one for the empty page that ends the pass.
+      requests: Math.ceil(cps / 5) + 1,
       records_seen: cps + conns,
       records_inserted: cps + conns,
       records_rejected: 0,
