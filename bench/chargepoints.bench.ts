@@ -5,11 +5,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { createConnectClient, createLimiter } from '../src/connect/index.js';
-import { openDatabase, type Database } from '../src/db/database.js';
+import { openDatabase } from '../src/db/database.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { silentLogger } from '../src/log.js';
-import { syncChargepoints } from '../src/sync/chargepoints.js';
 import { forkChild } from './child.js';
 import { createScratchDatabase } from './scratch-db.js';
 
@@ -18,6 +16,19 @@ export interface ChargepointBenchOptions {
   chargepoints: number;
   pageSize: number;
   log: (line: string) => void;
+}
+
+/** The heap setting of the container image (Dockerfile: NODE_OPTIONS), applied to the worker process. */
+export const WORKER_EXEC_ARGV = ['--max-old-space-size=160'];
+
+interface WorkerSync {
+  status: string;
+  error?: string;
+  details: Record<string, number>;
+  wallS: number;
+  cpuS: number;
+  requests: number;
+  maxRssMb: number;
 }
 
 const HISTORY_TABLES = ['chargepoints', 'connectors', 'connector_status_history', 'locations'];
@@ -34,15 +45,10 @@ async function tuplesWritten(url: string): Promise<number> {
   return Number(r.rows[0]!.n);
 }
 
-/** Ends the pool's backends so their statistics reach pg_stat_user_tables, then waits for it. */
-async function flushStats(database: Database): Promise<void> {
-  await database.close();
-  await new Promise((r) => setTimeout(r, 700));
-}
-
-export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Record<string, Record<string, number> | number>> {
+export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Record<string, Record<string, number> | number | string>> {
   const scratch = await createScratchDatabase(o.adminUrl, 'cp');
   const child = forkChild(resolve(import.meta.dirname, 'sim-child.js'));
+  const worker = forkChild(resolve(import.meta.dirname, 'worker-child.js'), WORKER_EXEC_ARGV);
   try {
     if (process.env.BENCH_EXPLAIN) {
       const c = new pg.Client({ connectionString: o.adminUrl });
@@ -54,35 +60,27 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
       await c.query(`alter database ${name} set auto_explain.log_nested_statements = on`);
       await c.end();
     }
-    let database = await openDatabase({ databaseUrl: scratch.url, poolSize: 4 }, silentLogger);
+    const database = await openDatabase({ databaseUrl: scratch.url, poolSize: 1 }, silentLogger);
     await migrateDatabase(database, silentLogger);
+    await database.close();
     o.log(`building a simulated network of ${o.chargepoints} chargepoints…`);
     const started = await child.call<{ url: string; apiKey: string; sizes: { chargepoints: number; connectors: number } }>({
       type: 'start',
       options: { chargepoints: o.chargepoints, contacts: 10, seed: 1, speed: 0, startTime: new Date(Date.now() - 86_400_000) },
     });
-    const client = createConnectClient({
-      url: started.url,
-      apiKey: started.apiKey,
-      timeoutMs: 60_000,
-      pageSize: o.pageSize,
-      limiter: createLimiter({ concurrency: 4, maxRps: 100_000 }),
-      logger: silentLogger,
-    });
+    await worker.call({ type: 'connect', url: started.url, apiKey: started.apiKey, pageSize: o.pageSize });
     const records = started.sizes.chargepoints + started.sizes.connectors;
 
     // (1) Initial load.
     o.log(`initial load: ${started.sizes.chargepoints} chargepoints, ${started.sizes.connectors} connectors…`);
-    let t0 = performance.now();
-    const initial = await syncChargepoints(client, { database, logger: silentLogger });
-    const initialWall = (performance.now() - t0) / 1000;
+    const initial = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url });
     if (initial.status !== 'succeeded') throw new Error(`initial load ${initial.status}: ${initial.error}`);
+    const initialWall = initial.wallS;
     const rowsWritten = records + started.sizes.connectors; // + one history interval per connector
-    const writeS = initial.details!.write_ms! / 1000;
-    const rssAfterInitial = process.resourceUsage().maxRSS / 1024;
+    const writeS = initial.details.write_ms! / 1000;
+    const rssAfterInitial = initial.maxRssMb;
 
     // (2) Steady state: 1 % of connectors change, as of one second ago.
-    await flushStats(database);
     const snap = new pg.Client({ connectionString: scratch.url });
     await snap.connect();
     if (process.env.BENCH_ANALYZE) await snap.query('analyze');
@@ -93,16 +91,9 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
       union all select 'l', id, md5((to_jsonb(x) - 'updated_at')::text), xmin::text || ctid::text from connect.locations x`);
     const tuplesBefore = await tuplesWritten(scratch.url);
     const { changed } = await child.call<{ changed: number }>({ type: 'change', fraction: 0.01, at: new Date(Date.now() - 1000).toISOString() });
-    database = await openDatabase({ databaseUrl: scratch.url, poolSize: 4 }, silentLogger);
-    const requestsBefore = client.stats.requests;
-    const cpu0 = process.cpuUsage();
-    t0 = performance.now();
-    const steady = await syncChargepoints(client, { database, logger: silentLogger });
-    const steadyWall = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
+    const steady = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url });
     if (steady.status !== 'succeeded') throw new Error(`steady poll ${steady.status}: ${steady.error}`);
-    const requests = client.stats.requests - requestsBefore;
-    await flushStats(database);
+    await new Promise((r) => setTimeout(r, 700));
     const tuples = (await tuplesWritten(scratch.url)) - tuplesBefore;
     const diff = await snap.query<{ changed: string; rewritten: string }>(`with after as (
         select 'cp' as t, id::text as id, md5((to_jsonb(x) - 'updated_at')::text) as h, xmin::text || ctid::text as v from connect.chargepoints x
@@ -115,7 +106,7 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
     await snap.end();
     const changedRows = Number(diff.rows[0]!.changed);
     const rewrittenRows = Number(diff.rows[0]!.rewritten);
-    const peakRss = process.resourceUsage().maxRSS / 1024;
+    const peakRss = steady.maxRssMb;
 
     // (3) COPY baseline: the same connector rows, as text, into an unindexed scratch table.
     const copyClient = new pg.Client({ connectionString: scratch.url });
@@ -128,12 +119,18 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
         .map((v) => (v === null || v === undefined ? '' : `"${String(v).replace(/"/g, '""')}"`))
         .join(','),
     );
-    await copyClient.query(`create table bench.copy_target (like connect.connectors including defaults)`);
-    t0 = performance.now();
-    const stream = copyClient.query(copyFrom(`copy bench.copy_target (id, chargepoint_id, evse, name, type_name, current_type,
-      max_power, type_description, status, status_updated_at, raw) from stdin with (format csv)`));
-    await pipeline(Readable.from(csv.map((l) => l + '\n')), stream);
-    const copyS = (performance.now() - t0) / 1000;
+    // Two targets: a bare table (the strict bar) and one with the connectors table's indexes and
+    // checks (like for like: a bulk load into the same kind of table, foreign keys aside).
+    const copyInto = async (table: string, like: string) => {
+      await copyClient.query(`create table ${table} (like connect.connectors ${like})`);
+      const start = performance.now();
+      const stream = copyClient.query(copyFrom(`copy ${table} (id, chargepoint_id, evse, name, type_name, current_type,
+        max_power, type_description, status, status_updated_at, raw) from stdin with (format csv)`));
+      await pipeline(Readable.from(csv.map((l) => l + '\n')), stream);
+      return (performance.now() - start) / 1000;
+    };
+    const copyS = await copyInto('bench.copy_bare', 'including defaults');
+    const copyIndexedS = await copyInto('bench.copy_indexed', 'including all');
     await copyClient.end();
 
     const ourWriteRate = rowsWritten / writeS;
@@ -149,23 +146,32 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
         write_rows_per_s: Math.round(ourWriteRate),
         peak_rss_mb: Math.round(rssAfterInitial),
       },
-      copy_baseline: { rows: rows.length, wall_s: round(copyS, 3), records_per_s: Math.round(copyRate), our_write_ratio: round(ourWriteRate / copyRate, 3) },
+      copy_baseline: {
+        rows: rows.length,
+        wall_s: round(copyS, 3),
+        records_per_s: Math.round(copyRate),
+        our_write_ratio: round(ourWriteRate / copyRate, 3),
+        indexed_records_per_s: Math.round(rows.length / copyIndexedS),
+        our_write_ratio_indexed: round(ourWriteRate / (rows.length / copyIndexedS), 3),
+      },
       steady: {
         changed_connectors: changed,
         changed_rows: changedRows,
         rewritten_rows: rewrittenRows,
         tuples_written: tuples,
         unchanged_rows_rewritten: rewrittenRows - changedRows,
-        transitions: steady.details!.transitions!,
-        requests,
+        transitions: steady.details.transitions!,
+        requests: steady.requests,
         min_pages: Math.ceil(started.sizes.chargepoints / o.pageSize),
-        wall_s: round(steadyWall, 3),
-        db_write_s: round(steady.details!.write_ms! / 1000, 3),
-        worker_cpu_s: round((cpu.user + cpu.system) / 1e6, 3),
+        wall_s: round(steady.wallS, 3),
+        db_write_s: round(steady.details.write_ms! / 1000, 3),
+        worker_cpu_s: round(steady.cpuS, 3),
       },
       peak_rss_mb: Math.round(peakRss),
+      worker_node_options: WORKER_EXEC_ARGV.join(' '),
     };
   } finally {
+    await worker.close();
     await child.close();
     await scratch.drop();
   }

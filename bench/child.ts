@@ -7,8 +7,8 @@ export interface Child {
   process: ChildProcess;
 }
 
-export function forkChild(modulePath: string): Child {
-  const child = fork(modulePath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export function forkChild(modulePath: string, execArgv: string[] = []): Child {
+  const child = fork(modulePath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   let nextId = 1;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   child.on('message', (m: { id: number; error?: string }) => {

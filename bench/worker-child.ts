@@ -1,0 +1,60 @@
+// The worker side of the chargepoint benchmark in its own process, started with the same V8 heap
+// setting as the container image (Dockerfile NODE_OPTIONS), so its CPU and peak RSS are the
+// worker's alone — not the simulator's, not the benchmark's own bookkeeping.
+import { createConnectClient, createLimiter, type ConnectClient } from '../src/connect/index.js';
+import { openDatabase } from '../src/db/database.js';
+import { silentLogger } from '../src/log.js';
+import { syncChargepoints } from '../src/sync/chargepoints.js';
+
+type Message =
+  | { id: number; type: 'connect'; url: string; apiKey: string; pageSize: number }
+  | { id: number; type: 'sync'; databaseUrl: string }
+  | { id: number; type: 'close' };
+
+let client: ConnectClient | undefined;
+
+process.on('message', async (m: Message) => {
+  try {
+    switch (m.type) {
+      case 'connect':
+        client = createConnectClient({
+          url: m.url,
+          apiKey: m.apiKey,
+          timeoutMs: 60_000,
+          pageSize: m.pageSize,
+          limiter: createLimiter({ concurrency: 4, maxRps: 100_000 }),
+          logger: silentLogger,
+        });
+        process.send!({ id: m.id });
+        break;
+      case 'sync': {
+        const database = await openDatabase({ databaseUrl: m.databaseUrl, poolSize: 4 }, silentLogger);
+        const requestsBefore = client!.stats.requests;
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        const result = await syncChargepoints(client!, { database, logger: silentLogger });
+        const wallS = (performance.now() - t0) / 1000;
+        const cpu = process.cpuUsage(cpu0);
+        // Ending the pool ends its backends, which flushes their statistics to pg_stat_user_tables.
+        await database.close();
+        process.send!({
+          id: m.id,
+          status: result.status,
+          error: result.error,
+          details: result.details,
+          counters: result.counters,
+          wallS,
+          cpuS: (cpu.user + cpu.system) / 1e6,
+          requests: client!.stats.requests - requestsBefore,
+          maxRssMb: process.resourceUsage().maxRSS / 1024,
+        });
+        break;
+      }
+      case 'close':
+        process.send!({ id: m.id });
+        process.exit(0);
+    }
+  } catch (err) {
+    process.send!({ id: m.id, error: String((err as Error).stack ?? err) });
+  }
+});
