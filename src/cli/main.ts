@@ -1,15 +1,19 @@
 // Command dispatch. Each command lives in its own file under src/cli/ and returns an exit code.
+// Commands are imported when used, so the daemon never loads the simulator (graphql-yoga) or
+// the report renderer.
 import { createContext } from './context.js';
 import { describeError, UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { COMMANDS, helpText } from './help.js';
-import { migrateCommand } from './migrate.js';
-import { syncCommand } from './sync.js';
-import { checkCommand } from './check.js';
-import { biRoleCommand } from './bi-role.js';
-import { runCommand } from './run.js';
-import { demoCommand } from './demo.js';
-import { simulateCommand } from '../simulator/cli.js';
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  migrate: async () => (await import('./migrate.js')).migrateCommand(createContext()),
+  sync: async (argv) => (await import('./sync.js')).syncCommand(createContext(), argv),
+  check: async (argv) => (await import('./check.js')).checkCommand(createContext(), argv),
+  demo: async () => (await import('./demo.js')).demoCommand(createContext()),
+  run: async (argv) => (await import('./run.js')).runCommand(createContext(), argv),
+  'bi-role': async (argv) => (await import('./bi-role.js')).biRoleCommand(createContext(), argv),
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -24,30 +28,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // The simulator has its own options and --help.
     if (command === 'simulate') {
-      await simulateCommand(rest);
+      await (await import('../simulator/cli.js')).simulateCommand(rest);
       return Number(process.exitCode ?? EXIT.ok);
     }
+    const run = commands[command];
+    if (!run) throw new UsageError(`unknown command "${command}"; commands: ${COMMANDS.map(([c]) => c.split(' ')[0]).join(', ')}`);
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(helpText() + '\n');
       return EXIT.ok;
     }
-    switch (command) {
-      case 'migrate':
-        return await migrateCommand(createContext());
-      case 'sync':
-        return await syncCommand(createContext(), rest);
-      case 'check':
-        return await checkCommand(createContext(), rest);
-      case 'demo':
-        return await demoCommand(createContext());
-      case 'run':
-        return await runCommand(createContext(), rest);
-      case 'bi-role':
-        return await biRoleCommand(createContext(), rest);
-
-      default:
-        throw new UsageError(`unknown command "${command}"; commands: ${COMMANDS.map(([c]) => c).join(', ')}`);
-    }
+    return await run(rest);
   } catch (err) {
     const { line, code } = describeError(err);
     process.stderr.write(line + '\n');
