@@ -1,5 +1,6 @@
 // What every command needs: the parsed configuration, a logger and (lazily) the database.
-import { parseConfig, type Config } from '../config.js';
+import { parseConfig, requireApi, type Config } from '../config.js';
+import { createConnectClient, createLimiter, type ConnectClient } from '../connect/index.js';
 import { createLogger, registerSecret, type Logger } from '../log.js';
 import { openDatabase, type Database } from '../db/database.js';
 
@@ -7,6 +8,8 @@ export interface CommandContext {
   config: Config;
   logger: Logger;
   openDatabase(): Promise<Database>;
+  /** The CONNECT client with the process-wide limiter; `signal` aborts its requests on shutdown. */
+  createClient(signal?: AbortSignal): ConnectClient;
 }
 
 export function createContext(env?: NodeJS.ProcessEnv): CommandContext {
@@ -18,5 +21,17 @@ export function createContext(env?: NodeJS.ProcessEnv): CommandContext {
     config,
     logger,
     openDatabase: () => openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, logger),
+    createClient(signal) {
+      const api = requireApi(config);
+      return createConnectClient({
+        url: api.url,
+        apiKey: api.apiKey,
+        timeoutMs: config.timeoutMs,
+        pageSize: config.pageSize,
+        limiter: createLimiter({ concurrency: config.concurrency, maxRps: config.maxRps }),
+        logger,
+        signal,
+      });
+    },
   };
 }

@@ -1,6 +1,4 @@
 // `connect-sync run`: the daemon, until SIGTERM/SIGINT.
-import { createConnectClient, createLimiter } from '../connect/index.js';
-import { requireApi } from '../config.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { onShutdownSignal } from '../daemon/signals.js';
 import type { CommandContext } from './context.js';
@@ -9,18 +7,9 @@ import { EXIT } from './exit-codes.js';
 
 export async function runCommand(ctx: CommandContext, argv: string[]): Promise<number> {
   if (argv.length > 0) throw new UsageError(`run takes no arguments (configure it with environment variables), got "${argv.join(' ')}"`);
-  const api = requireApi(ctx.config);
   const controller = new AbortController();
+  const client = ctx.createClient(controller.signal);
   const database = await ctx.openDatabase();
-  const client = createConnectClient({
-    url: api.url,
-    apiKey: api.apiKey,
-    timeoutMs: ctx.config.timeoutMs,
-    pageSize: ctx.config.pageSize,
-    limiter: createLimiter({ concurrency: ctx.config.concurrency, maxRps: ctx.config.maxRps }),
-    logger: ctx.logger,
-    signal: controller.signal,
-  });
   let daemon;
   try {
     daemon = await startDaemon({ config: ctx.config, database, client, controller, logger: ctx.logger });

@@ -1,8 +1,6 @@
 // `connect-sync sync <job|all> [--active]`: runs one job once (or the main jobs in order).
 import { parseArgs } from 'node:util';
-import { createConnectClient, createLimiter } from '../connect/index.js';
 import { AuthenticationError, ConnectApiError, TransientError } from '../connect/errors.js';
-import { requireApi } from '../config.js';
 import { migrateDatabase } from '../db/migrate.js';
 import type { JobName, JobResult } from '../sync/job.js';
 import { createJobRunner, SYNC_ALL_ORDER } from '../sync/jobs.js';
@@ -23,26 +21,17 @@ export async function syncCommand(ctx: CommandContext, argv: string[]): Promise<
     throw new UsageError(`sync needs one of ${TARGETS.join(', ')}${target ? `, not "${positionals.join(' ')}"` : ''}`);
   }
   if (values.active && target !== 'sessions') throw new UsageError('--active goes with "sync sessions" only');
-  const api = requireApi(ctx.config);
+  const controller = new AbortController();
+  const client = ctx.createClient(controller.signal);
   const jobs: JobName[] =
     target === 'all' ? [...SYNC_ALL_ORDER] : target === 'sessions' && values.active ? ['active-sessions'] : [target as JobName];
 
   const database = await ctx.openDatabase();
-  const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
     await migrateDatabase(database, ctx.logger);
-    const client = createConnectClient({
-      url: api.url,
-      apiKey: api.apiKey,
-      timeoutMs: ctx.config.timeoutMs,
-      pageSize: ctx.config.pageSize,
-      limiter: createLimiter({ concurrency: ctx.config.concurrency, maxRps: ctx.config.maxRps }),
-      logger: ctx.logger,
-      signal: controller.signal,
-    });
     const run = createJobRunner({ client, database, logger: ctx.logger, concurrency: ctx.config.concurrency });
     let code: number = EXIT.ok;
     for (const job of jobs) {
