@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { useTestDatabase } from '../helpers/database.js';
+import pg from 'pg';
+import { adminUrl, useTestDatabase } from '../helpers/database.js';
+import { withDatabase } from '../setup/global-setup.js';
 
 describe('command line', () => {
   const t = useTestDatabase('cli');
@@ -32,6 +34,34 @@ describe('command line', () => {
     expect(r.stderr).toContain('database unreachable');
     expect(r.stderr).toContain('Check DATABASE_URL');
     expect(r.stderr).not.toContain('topsecret');
+  });
+
+  it('two migrate processes started at the same moment both exit 0 and leave one correct schema', async () => {
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    const name = `cs_cli_migrate_${process.pid}`;
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+    try {
+      const url = withDatabase(adminUrl(), name);
+      const [a, b] = await Promise.all([
+        runCli(['migrate'], { DATABASE_URL: url, LOG_LEVEL: 'silent' }),
+        runCli(['migrate'], { DATABASE_URL: url, LOG_LEVEL: 'silent' }),
+      ]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      expect([a.stdout, b.stdout].filter((o) => o.startsWith('applied')).length).toBe(1);
+      expect([a.stdout, b.stdout].filter((o) => o.startsWith('nothing to do')).length).toBe(1);
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      const tables = await c.query(`select count(*)::int as n from information_schema.tables where table_schema = 'connect' and table_type = 'BASE TABLE'`);
+      const applied = await c.query(`select count(*)::int as n from connect.schema_migrations`);
+      await c.end();
+      expect(tables.rows[0].n).toBe(13);
+      expect(applied.rows[0].n).toBeGreaterThanOrEqual(4);
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
   });
 
   it('migrate on an already migrated database is a no-op', async () => {
