@@ -94,40 +94,35 @@ export interface DeletionCounts {
 }
 
 /**
- * After a complete, successful pass: chargepoints and connectors the pass did not return get
- * deleted_at, and their open status interval is closed at the pass time (closed_reason 'deleted';
- * no synthetic REMOVED interval, so availability figures never invent a status). If they come
- * back, the upserts clear deleted_at and the next observation opens a new interval.
+ * After a complete, successful pass: chargepoints, connectors and locations the pass did not
+ * return (not in the session's seen_ids, see seen.ts) get deleted_at, and the connectors' open
+ * status intervals are closed at the pass time (closed_reason 'deleted'; no synthetic REMOVED
+ * interval, so availability figures never invent a status). Connectors of chargepoints in
+ * `keepConnectorsOf` (returned rejected, or confirmed to exist) are kept. If they come back, the
+ * upserts clear deleted_at and the next observation opens a new interval.
  */
-export async function markUnseenDeleted(
-  db: Executor,
-  seen: { chargepointIds: string[]; connectorIds: string[]; locationIds: string[]; rejectedChargepointIds?: string[] },
-  passTime: Date,
-): Promise<DeletionCounts> {
+export async function markUnseenDeleted(db: Executor, keepConnectorsOf: string[], passTime: Date): Promise<DeletionCounts> {
+  const at = passTime.toISOString();
   const [row] = await rows<DeletionCounts>(
     db,
-    sql`with seen_cp as materialized (select jsonb_array_elements_text(${JSON.stringify(seen.chargepointIds)}::jsonb) as id),
-    seen_conn as materialized (select jsonb_array_elements_text(${JSON.stringify(seen.connectorIds)}::jsonb) as id),
-    seen_loc as materialized (select jsonb_array_elements_text(${JSON.stringify(seen.locationIds)}::jsonb) as id),
-    -- Connectors of a chargepoint that came back rejected were not really unseen.
-    rejected_cp as materialized (select jsonb_array_elements_text(${JSON.stringify(seen.rejectedChargepointIds ?? [])}::jsonb) as id),
+    sql`with keep as materialized (select jsonb_array_elements_text(${JSON.stringify(keepConnectorsOf)}::jsonb) as id),
     gone_cp as (
-      update connect.chargepoints t set deleted_at = ${passTime.toISOString()}::timestamptz, updated_at = now()
-      where t.deleted_at is null and not exists (select 1 from seen_cp s where s.id = t.id)
+      update connect.chargepoints t set deleted_at = ${at}::timestamptz, updated_at = now()
+      where t.deleted_at is null and not exists (select 1 from seen_ids s where s.kind = 'p' and s.id = t.id)
       returning t.id
     ), gone_conn as (
-      update connect.connectors t set deleted_at = ${passTime.toISOString()}::timestamptz, updated_at = now()
-      where t.deleted_at is null and not exists (select 1 from seen_conn s where s.id = t.id)
-        and not exists (select 1 from rejected_cp r where r.id = t.chargepoint_id)
+      update connect.connectors t set deleted_at = ${at}::timestamptz, updated_at = now()
+      where t.deleted_at is null and not exists (select 1 from seen_ids s where s.kind = 'c' and s.id = t.id)
+        and not exists (select 1 from keep k where k.id = t.chargepoint_id)
       returning t.id
     ), closed as (
       update connect.connector_status_history h
-      set valid_to = greatest(${passTime.toISOString()}::timestamptz, h.valid_from + interval '1 millisecond'), closed_reason = 'deleted'
+      set valid_to = greatest(${at}::timestamptz, h.valid_from + interval '1 millisecond'), closed_reason = 'deleted'
       from gone_conn g where h.connector_id = g.id and h.valid_to is null
       returning h.id
     ), gone_loc as (
-      update connect.locations t set deleted_at = ${passTime.toISOString()}::timestamptz, updated_at = now()
-      where t.deleted_at is null and not exists (select 1 from seen_loc s where s.id = t.id)
+      update connect.locations t set deleted_at = ${at}::timestamptz, updated_at = now()
+      where t.deleted_at is null and not exists (select 1 from seen_ids s where s.kind = 'l' and s.id = t.id)
       returning t.id
     )
     select (select count(*)::int from gone_cp) as chargepoints, (select count(*)::int from gone_conn) as connectors,
@@ -136,13 +131,12 @@ export async function markUnseenDeleted(
   return row ?? { chargepoints: 0, connectors: 0, intervalsClosed: 0, locations: 0 };
 }
 
-/** Non-deleted chargepoints a pass did not return (at most `limit`): the deletion candidates. */
-export async function unseenChargepointIds(db: Executor, seenIds: string[], limit: number): Promise<string[]> {
+/** Non-deleted chargepoints the pass did not return (at most `limit`): the deletion candidates. */
+export async function unseenChargepointIds(db: Executor, limit: number): Promise<string[]> {
   const r = await rows<{ id: string }>(
     db,
-    sql`with seen as materialized (select jsonb_array_elements_text(${JSON.stringify(seenIds)}::jsonb) as id)
-      select t.id from connect.chargepoints t
-      where t.deleted_at is null and not exists (select 1 from seen s where s.id = t.id)
+    sql`select t.id from connect.chargepoints t
+      where t.deleted_at is null and not exists (select 1 from seen_ids s where s.kind = 'p' and s.id = t.id)
       order by t.id limit ${limit}`,
   );
   return r.map((x) => x.id);

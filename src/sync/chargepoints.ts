@@ -5,6 +5,7 @@ import type { ChargepointRecord, ConnectorRecord, Reject } from '../connect/reco
 import { markUnseenDeleted, unseenChargepointIds, upsertChargepoints, upsertConnectors, upsertLocations, type ChargepointRow, type ConnectorRow, type LocationRow } from '../db/chargepoints.js';
 import { addToRun, insertRejects } from '../db/runs.js';
 import { connectorsByStatus, recordStatusObservations, type StatusObservation } from '../db/status-history.js';
+import { analyzeSeen, recordSeen, resetSeen, type SeenKind } from '../db/seen.js';
 import { connectorsByStatus as connectorsGauge, statusTransitions } from '../metrics.js';
 import { runJob, type JobContext, type JobResult, type RunHandle } from './job.js';
 import { toRejectRow, uncountedRequests } from './pass.js';
@@ -33,9 +34,10 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 export async function syncChargepoints(source: ChargepointSource, ctx: JobContext): Promise<JobResult> {
   return runJob('chargepoints', ctx, async (run) => {
+    // Chargepoint ids of this pass, to drop repeats (a few MB for 100k); everything deletion
+    // detection needs is kept in the session's seen_ids table instead (db/seen.ts).
     const seenChargepoints = new Set<string>();
-    const seenConnectors = new Set<string>();
-    const seenLocations = new Set<string>();
+    await resetSeen(run.db);
     // Chargepoints returned rejected or confirmed to exist: their connectors are not deleted.
     const keepConnectorsOf = new Set<string>();
     let keylessRejects = 0;
@@ -51,15 +53,20 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       // statement would fail the page).
       const records = fetched.records.filter((r) => !seenChargepoints.has(r.id));
       const page = { ...fetched, records, duplicates: (fetched.duplicates ?? 0) + fetched.records.length - records.length };
-      const built = buildPage(page, fetchedAt, seenConnectors);
-      for (const r of page.records) seenChargepoints.add(r.id);
-      for (const loc of built.locations) seenLocations.add(loc.id);
+      const built = buildPage(page, fetchedAt);
+      const seen: Array<{ k: SeenKind; id: string }> = [];
+      for (const r of page.records) {
+        seenChargepoints.add(r.id);
+        seen.push({ k: 'p', id: r.id });
+      }
+      for (const c of built.connectors) seen.push({ k: 'c', id: c.id });
+      for (const loc of built.locations) seen.push({ k: 'l', id: loc.id });
       for (const r of page.rejects) {
         if (r.key && r.entity === 'chargepoint') {
           seenChargepoints.add(r.key);
+          seen.push({ k: 'p', id: r.key });
           keepConnectorsOf.add(r.key);
-        }
-        else if (r.key && r.entity === 'connector') seenConnectors.add(r.key);
+        } else if (r.key && r.entity === 'connector') seen.push({ k: 'c', id: r.key });
         else keylessRejects++;
       }
       d.duplicates! += (page.duplicates ?? 0) + built.duplicateConnectors;
@@ -74,6 +81,7 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
         const conn = await upsertConnectors(tx, built.connectors);
         const history = await recordStatusObservations(tx, built.observations, fetchedAt, run.id);
         await insertRejects(tx, run.id, 'chargepoints', page.rejects.map(toRejectRow));
+        await recordSeen(tx, seen);
         const delta = {
           pages: 1,
           requests,
@@ -97,23 +105,20 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       Object.assign(d, counts.details);
       d.write_ms! += Math.round(performance.now() - writeStart);
       for (const [status, n] of Object.entries(counts.history.openedByStatus)) statusTransitions.inc({ status }, n);
-      run.progress('page committed', { chargepoints: seenChargepoints.size, connectors: seenConnectors.size, transitions: d.transitions });
+      run.progress('page committed', { chargepoints: seenChargepoints.size, transitions: d.transitions });
     }
 
     // The pass completed: whatever it did not return is gone upstream — once confirmed, when few.
     run.checkpoint();
     run.counters.requests += uncountedRequests(pass, run.counters.requests);
-    d.deletions_disproved = await confirmCandidates(source, run, seenChargepoints, keepConnectorsOf);
+    await analyzeSeen(run.db);
+    d.deletions_disproved = await confirmCandidates(source, run, keepConnectorsOf);
     if (keylessRejects > 0) {
       run.logger.warn({ keylessRejects }, 'deletion detection skipped: some rejected records had no readable id, so absence proves nothing');
       d.deletion_skipped = 1;
     } else {
       const deleted = await run.db.transaction((tx) =>
-        markUnseenDeleted(
-          tx,
-          { chargepointIds: [...seenChargepoints], connectorIds: [...seenConnectors], locationIds: [...seenLocations], rejectedChargepointIds: [...keepConnectorsOf] },
-          run.startedAt,
-        ),
+        markUnseenDeleted(tx, [...keepConnectorsOf], run.startedAt),
       );
       run.counters.deleted = deleted.chargepoints + deleted.connectors + deleted.locations;
       d.deleted_chargepoints = deleted.chargepoints;
@@ -134,11 +139,10 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
 async function confirmCandidates(
   source: ChargepointSource,
   run: RunHandle,
-  seenChargepoints: Set<string>,
   keepConnectorsOf: Set<string>,
 ): Promise<number> {
   if (!source.getChargepoint) return 0;
-  const candidates = await unseenChargepointIds(run.db, [...seenChargepoints], CONFIRM_DELETIONS_UP_TO + 1);
+  const candidates = await unseenChargepointIds(run.db, CONFIRM_DELETIONS_UP_TO + 1);
   if (candidates.length > CONFIRM_DELETIONS_UP_TO) return 0;
   let disproved = 0;
   for (const id of candidates) {
@@ -151,7 +155,7 @@ async function confirmCandidates(
       stillThere = !(err instanceof GraphQLResponseError);
     }
     if (stillThere) {
-      seenChargepoints.add(id);
+      await recordSeen(run.db, [{ k: 'p', id }]);
       keepConnectorsOf.add(id);
       disproved++;
     }
@@ -170,8 +174,12 @@ interface BuiltPage {
   implausible: number;
 }
 
-/** Maps a page of records to the rows of each table (pure; exported for tests). */
-export function buildPage(page: ChargepointPage, fetchedAt: Date, seenConnectors: Set<string>): BuiltPage {
+/**
+ * Maps a page of records to the rows of each table (pure). A connector listed twice in the page
+ * is written once; across pages a repeated connector is simply written again (idempotent).
+ */
+export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
+  const seenConnectors = new Set<string>();
   const out: BuiltPage = { locations: [], chargepoints: [], connectors: [], observations: [], duplicateConnectors: 0, noStatus: 0, implausible: 0 };
   const locationIds = new Set<string>();
   for (const cp of page.records) {
