@@ -8,7 +8,8 @@ import { migrateDatabase } from '../db/migrate.js';
 import type { Logger } from '../log.js';
 import { collectProcessMetrics } from '../metrics.js';
 import type { JobName } from '../sync/job.js';
-import { createJobRunner } from '../sync/jobs.js';
+import { createJobRunner, JOB_NAMES } from '../sync/jobs.js';
+import { abortOrphanedRuns } from '../db/runs.js';
 import { checkReadiness, startHttpServer } from './http.js';
 import { startScheduler, type Schedule } from './scheduler.js';
 
@@ -34,10 +35,22 @@ export function schedulesOf(config: Config): Schedule[] {
   return list.map(([job, cron]) => ({ job, cron }));
 }
 
+/**
+ * Runs left `running` by a process that died: a job whose lock is free has no live run, so its
+ * `running` rows are orphans (a heartbeat age would also catch a slow live page; the lock cannot be wrong).
+ */
+async function abortOrphans(database: Database, logger: Logger): Promise<void> {
+  for (const job of JOB_NAMES) {
+    const r = await database.withLock(`job:${job}`, 'try', (db) => abortOrphanedRuns(db, job));
+    if (r.acquired && r.value > 0) logger.warn({ job, runs: r.value }, 'runs left running by a stopped process marked aborted');
+  }
+}
+
 export async function startDaemon(deps: { config: Config; database: Database; client: ConnectClient; controller: AbortController; logger: Logger }): Promise<Daemon> {
   const { config, database, client, controller, logger } = deps;
   collectProcessMetrics();
   await migrateDatabase(database, logger);
+  await abortOrphans(database, logger);
   const startedAt = Date.now();
   const runner = createJobRunner({ client, database, logger, concurrency: config.concurrency });
   const scheduler = startScheduler(schedulesOf(config), runner, controller.signal, logger);

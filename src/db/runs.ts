@@ -53,18 +53,6 @@ export async function finishRun(
     where id = ${runId} and status = 'running'`);
 }
 
-/** Marks runs whose process died (heartbeat older than `staleAfterMs`) as aborted. */
-export async function abortStaleRuns(db: Executor, staleAfterMs: number): Promise<number> {
-  const r = await rows<{ id: number }>(
-    db,
-    sql`update connect.sync_runs set status = 'aborted', finished_at = now(),
-        error = coalesce(error, 'the process running it stopped without finishing (no heartbeat)')
-      where status = 'running' and heartbeat_at < now() - make_interval(secs => ${staleAfterMs / 1000})
-      returning id`,
-  );
-  return r.length;
-}
-
 export interface RejectRow {
   entity: string;
   entity_id: string | null;

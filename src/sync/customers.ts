@@ -15,6 +15,7 @@ import {
   type SessionRow,
 } from '../db/customers.js';
 import { addToRun, insertRejects } from '../db/runs.js';
+import type { Db } from '../db/database.js';
 import { toRejectRow, uncountedRequests } from './pass.js';
 import { fanOut, idBatches, type FanOutResult } from './fan-out.js';
 import { runJob, type JobContext, type JobOutcome, type JobResult, type RunHandle } from './job.js';
@@ -88,7 +89,7 @@ export async function syncSessions(client: ConnectClient, ctx: JobContext, setti
   return runJob(settings.active ? 'active-sessions' : 'sessions', ctx, async (run) => {
     const seen: string[] = [];
     run.details.stopped = 0;
-    const write = async (tx: Parameters<Parameters<typeof fanOut<SessionRecord>>[1]['write']>[0], records: SessionRecord[]) => {
+    const write = async (tx: Db, records: SessionRecord[]) => {
       for (const r of records) seen.push(r.id);
       const { stopped, ...counts } = await upsertSessions(tx, dedupe(records.map(sessionRow), (r) => r.id));
       run.details.stopped! += stopped;
