@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { benchChargepoints } from './chargepoints.bench.js';
 import { benchFanOut } from './fanout.bench.js';
 import { benchSimulator } from './simulator.bench.js';
+import { benchAnalytics } from './analytics.bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +32,10 @@ if (want('simulator')) {
   results.simulator = await benchSimulator();
 }
 if (want('chargepoints')) Object.assign(results, await benchChargepoints({ adminUrl, chargepoints, pageSize, log }));
+if (want('analytics')) {
+  log('analytics: 2M status intervals for 10k connectors over 90 days (generating takes ~40 s)…');
+  results.analytics = await benchAnalytics(adminUrl);
+}
 if (want('fanout')) Object.assign(results, await benchFanOut({ adminUrl, contacts: Number(values.contacts), concurrency: 8, latencyMs: 20, log }));
 
 function table(obj: Record<string, unknown>, prefix = ''): string[] {

@@ -4,6 +4,8 @@ export const COMMANDS: ReadonlyArray<[string, string]> = [
   ['migrate', 'apply the database migrations (safe to run from several processes at once)'],
   ['run', 'the daemon: migrations, every job on its schedule, /healthz /readyz /metrics on HTTP_PORT'],
   ['sync <job> [--active] [--wait]', 'run one job once: chargepoints, contacts, cards, sessions, prices or all'],
+  ['report uptime --from D --to D [...]', 'NEVI-style uptime per port/chargepoint/location: [--tz Z] [--by …] [--format table|csv|json|html] [--out F]'],
+  ['report outages --from D --to D [...]', 'outages per port (EV-ChART outage module): [--tz Z] [--format table|csv|json] [--out F]'],
   ['bi-role --name NAME [--password-file F]', 'create or refresh a read-only role for BI tools: views only, no personal data'],
   ['check', 'connectivity, authentication and schema-drift check against the API'],
   ['demo', 'zero configuration: simulator + embedded database + a few sync cycles + a summary'],

@@ -13,6 +13,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   demo: async () => (await import('./demo.js')).demoCommand(createContext()),
   run: async (argv) => (await import('./run.js')).runCommand(createContext(), argv),
   'bi-role': async (argv) => (await import('./bi-role.js')).biRoleCommand(createContext(), argv),
+  report: async (argv) => (await import('../analytics/command.js')).reportCommand(createContext(), argv),
 };
 
 export async function main(argv: string[]): Promise<number> {

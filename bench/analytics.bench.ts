@@ -1,0 +1,127 @@
+// Analytics figures: the uptime report over 90 days for 10k connectors (~2M status intervals,
+// a status pass every minute) and one chargepoint-month from connect.daily_availability, on a
+// scratch database created (and dropped) here. Data is generated set-based in SQL.
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { uptimeCsv } from '../src/analytics/format/uptime.js';
+import { reportUptime } from '../src/analytics/uptime.js';
+import { openDatabase, rows } from '../src/db/database.js';
+import { migrateDatabase } from '../src/db/migrate.js';
+import { silentLogger } from '../src/log.js';
+
+export interface AnalyticsBenchOptions {
+  connectors?: number;
+  /** Status intervals per connector over the 90 days. */
+  intervalsPerConnector?: number;
+  log?: (line: string) => void;
+}
+
+const DAYS = 90;
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+export async function benchAnalytics(databaseUrl: string, options: AnalyticsBenchOptions = {}): Promise<Record<string, number>> {
+  const connectors = options.connectors ?? 10_000;
+  const perConnector = options.intervalsPerConnector ?? 200;
+  const log = options.log ?? (() => {});
+  const name = `cs_bench_analytics_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = withDatabase(databaseUrl, name);
+  const database = await openDatabase({ databaseUrl: url, poolSize: 4 }, silentLogger);
+  try {
+    await migrateDatabase(database, silentLogger);
+    const db = database.db;
+    log(`analytics: generating ${connectors} connectors × ${perConnector} intervals over ${DAYS} days, a status pass per minute…`);
+    const t0 = performance.now();
+    // The overlap guard (a gist exclusion constraint) only slows the bulk insert down; the
+    // generated intervals do not overlap and no analytics query uses it.
+    await db.execute(sql`alter table connect.connector_status_history drop constraint status_history_no_overlap`);
+    await db.execute(sql`insert into connect.locations (id, name, raw) select 'loc-' || i, 'Site ' || i, '{}' from generate_series(0, ${Math.ceil(connectors / 20) - 1}) i`);
+    await db.execute(sql`insert into connect.chargepoints (id, name, location_id, raw)
+      select 'cp-' || i, 'Chargepoint ' || i, 'loc-' || (i / 10), '{}' from generate_series(0, ${Math.ceil(connectors / 2) - 1}) i`);
+    await db.execute(sql`insert into connect.connectors (id, chargepoint_id, evse, status, raw)
+      select 'c-' || i, 'cp-' || (i / 2), 'US*CSY*E' || i, 'Available', '{}' from generate_series(0, ${connectors - 1}) i`);
+    // Passes: one a minute, 20 s long; every 500th fails; a 6-hour worker outage on day 40.
+    await db.execute(sql`insert into connect.sync_runs (job, status, started_at, finished_at, heartbeat_at, complete)
+      select 'chargepoints', case when m % 500 = 499 then 'failed' else 'succeeded' end,
+        t0 + m * interval '1 minute', t0 + m * interval '1 minute' + interval '20 seconds', t0 + m * interval '1 minute' + interval '20 seconds', true
+      from (select date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' - interval '${sql.raw(String(DAYS))} days' as t0) p,
+        generate_series(0, ${DAYS * 1440 - 1}) m
+      where not (m >= 40 * 1440 and m < 40 * 1440 + 360)`);
+    // Intervals: change k of connector c at slot k (slots of 90 days / perConnector) plus up to
+    // 300 minutes of jitter; first seen by the next pass (after the outage for changes during it).
+    const slot = Math.floor((DAYS * 1440) / perConnector);
+    await db.execute(sql`insert into connect.connector_status_history (connector_id, status, valid_from, valid_to, observed_at)
+      select 'c-' || c,
+        (array['Available','Available','Available','Available','Available','Available','Available','Available','Available','Available',
+               'Charging','Charging','Charging','Charging','Occupied','Preparing','Faulted','Unavailable','Unknown','SuspendedEV'])[1 + abs(hashint4(c * 7919 + k)) % 20],
+        t0 + om * interval '1 minute' + (c % 60) * interval '1 second',
+        case when k < ${perConnector - 1} then t0 + nm * interval '1 minute' + (c % 60) * interval '1 second' end,
+        t0 + (case when om + 1 >= 40 * 1440 and om + 1 < 40 * 1440 + 360 then 40 * 1440 + 360 else om + 1 end) * interval '1 minute' + interval '5 seconds'
+      from (
+        select c, k, t0,
+          k * ${slot} + abs(hashint4(c * 1000 + k)) % 300 as om,
+          (k + 1) * ${slot} + abs(hashint4(c * 1000 + k + 1)) % 300 as nm
+        from (select date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' - interval '${sql.raw(String(DAYS))} days' as t0) p,
+          generate_series(0, ${connectors - 1}) c, generate_series(0, ${perConnector - 1}) k
+      ) s`);
+    await db.execute(sql`vacuum analyze connect.connector_status_history`);
+    await db.execute(sql`vacuum analyze connect.sync_runs`);
+    await db.execute(sql`analyze`);
+    // Write the bulk load out now rather than during the measurements (needs a superuser; optional).
+    await db.execute(sql`checkpoint`).catch(() => {});
+    const [count] = await rows<{ n: string }>(db, sql`select count(*) as n from connect.connector_status_history`);
+    const intervals = Number(count?.n ?? 0);
+    log(`analytics: ${intervals} intervals generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const [range] = await rows<{ from: string; to: string; month_from: string; month_to: string }>(
+      db,
+      sql`select to_char(d - ${DAYS}::int, 'YYYY-MM-DD') as from, to_char(d, 'YYYY-MM-DD') as to,
+          to_char(date_trunc('month', d - 60) + interval '1 month', 'YYYY-MM-DD') as month_from,
+          to_char(date_trunc('month', d - 60) + interval '2 months', 'YYYY-MM-DD') as month_to
+        from (select (now() at time zone 'UTC')::date as d) x`,
+    );
+    const period = { from: range!.from, to: range!.to };
+    let reportRows = 0;
+    const runReport = async () => {
+      const report = await reportUptime(database, { ...period, by: 'connector' });
+      reportRows = report.rows.length;
+      return uptimeCsv(report);
+    };
+    await runReport(); // warm-up: caches, plans
+    const reportMs = await median(5, runReport);
+    log(`analytics: uptime report ${period.from}..${period.to}, ${reportRows} connectors: ${(reportMs / 1000).toFixed(2)} s (median of 5)`);
+
+    const month = sql`select * from connect.daily_availability(${range!.month_from}::date, ${range!.month_to}::date, 'UTC', 'chargepoint', '{cp-17}')`;
+    await db.execute(month);
+    const monthMs = await median(7, () => db.execute(month));
+    log(`analytics: one chargepoint-month (${range!.month_from}..${range!.month_to}): ${monthMs.toFixed(1)} ms (median of 7)`);
+
+    return {
+      analytics_report_90d_10k_s: Number((reportMs / 1000).toFixed(3)),
+      analytics_chargepoint_month_ms: Number(monthMs.toFixed(2)),
+      analytics_intervals: intervals,
+    };
+  } finally {
+    await database.close();
+    await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+    await admin.end();
+  }
+}

@@ -1,0 +1,41 @@
+// `report outages`: the NEVI quarterly / EV-ChART outage list, from connect.outages (SQL).
+import type { Database } from '../db/database.js';
+import { outages, type OutageRow, type PeriodBounds } from '../db/analytics/reports.js';
+import { resolveRequest } from './uptime.js';
+
+export interface OutageReportOptions {
+  from: string;
+  to: string;
+  tz?: string;
+  /** Only these connectors. */
+  connectorIds?: readonly string[];
+}
+
+export interface OutageReportRow extends OutageRow {
+  /** EV-ChART port_id: the connector's EVSE id, else its id. */
+  port_id: string;
+}
+
+export interface OutageReport {
+  kind: 'outages';
+  from: string;
+  to: string;
+  tz: string;
+  period: PeriodBounds;
+  generatedAt: Date;
+  rows: OutageReportRow[];
+}
+
+export async function reportOutages(database: Database, options: OutageReportOptions): Promise<OutageReport> {
+  const request = await resolveRequest(database.db, options);
+  const found = await outages(database.db, { start: request.period.start, end: request.period.end, ids: options.connectorIds });
+  return {
+    kind: 'outages',
+    from: request.from,
+    to: request.to,
+    tz: request.tz,
+    period: request.period,
+    generatedAt: new Date(),
+    rows: found.map((o) => ({ ...o, port_id: o.evse ?? o.connector_id })),
+  };
+}
