@@ -14,10 +14,9 @@ import type { JobName } from '../sync/job.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 
-const CYCLES = 10;
-const CYCLE_MS = 1500;
-/** Simulated time runs 20 minutes per real second, starting a day ago (so no timestamp is in the future). */
-const SPEED = 1200;
+const CYCLES = 12;
+/** Simulated minutes between two status polls: the demo's clock is driven, never ahead of real time. */
+const STEP_MIN = 20;
 
 export async function demoCommand(ctx: CommandContext): Promise<number> {
   const say = (line: string) => process.stdout.write(line + '\n');
@@ -36,7 +35,15 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     database = await openDatabase({ dataDir: dir }, silentLogger);
     where = `the embedded database in ${database.location} (PGlite; set DATABASE_URL to use PostgreSQL)`;
   }
-  const sim = await startSimulator({ chargepoints: 200, contacts: 60, seed: 42, speed: SPEED, startTime: new Date(Date.now() - 86_400_000) });
+  // The simulated day ends five minutes before now, so every upstream timestamp is in the past and
+  // the history lines up with the real times of the polls (sync_runs) that observed it.
+  const sim = await startSimulator({
+    chargepoints: 200,
+    contacts: 60,
+    seed: 42,
+    speed: 0,
+    startTime: new Date(Date.now() - (CYCLES * STEP_MIN + 5) * 60_000),
+  });
   try {
     say(`• database: ${where}`);
     await migrateDatabase(database, silentLogger);
@@ -45,7 +52,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
       return EXIT.usage;
     }
     await markAsDemo(database.db);
-    say(`• simulator: ${sim.url} — ${sim.world.sizes().chargepoints} chargepoints, ${sim.world.sizes().connectors} connectors, ${sim.world.sizes().contacts} contacts; simulated time runs ${SPEED / 60} min per second`);
+    say(`• simulator: ${sim.url} — ${sim.world.sizes().chargepoints} chargepoints, ${sim.world.sizes().connectors} connectors, ${sim.world.sizes().contacts} contacts; ${STEP_MIN} simulated minutes pass between polls`);
     const client = createConnectClient({
       url: sim.url,
       apiKey: sim.apiKey,
@@ -67,7 +74,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     }
     let lastPoll = simStart;
     for (let cycle = 1; cycle <= CYCLES; cycle++) {
-      const started = Date.now();
+      sim.clock.advance(STEP_MIN * 60_000);
       lastPoll = sim.clock.now();
       const r = await once('chargepoints');
       if (cycle % 3 === 0) await once('active-sessions');
@@ -75,28 +82,35 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
         `• status poll ${String(cycle).padStart(2)}/${CYCLES}: ${r.counters!.seen} records, ${r.details!.transitions ?? 0} status intervals opened, ` +
           `${r.counters!.updated} rows updated, ${r.counters!.unchanged} unchanged — simulated time ${sim.clock.now().toISOString().slice(0, 16).replace('T', ' ')}`,
       );
-      if (cycle < CYCLES) await new Promise((res) => setTimeout(res, Math.max(0, CYCLE_MS - (Date.now() - started))));
     }
     // The summary covers what the polls saw: up to the last one.
     const simEnd = lastPoll;
     const summary = await availabilitySummary(database.db, simStart, simEnd);
-    const total = summary.reduce((a, r) => ({ up: a.up + r.up_min, down: a.down + r.down_min, unknown: a.unknown + r.unknown_min }), { up: 0, down: 0, unknown: 0 });
-    const all = total.up + total.down + total.unknown;
+    const total = summary.reduce(
+      (a, r) => ({ up: a.up + r.up_min, down: a.down + r.down_min, unknown: a.unknown + r.unknown_min, unobserved: a.unobserved + r.not_observed_min }),
+      { up: 0, down: 0, unknown: 0, unobserved: 0 },
+    );
+    const all = total.up + total.down + total.unknown + total.unobserved;
     say('');
     say(`Availability, ${simStart.toISOString().slice(0, 16)}Z – ${simEnd.toISOString().slice(0, 16)}Z (simulated), ${summary.length} chargepoints:`);
-    say(`  up ${pct(total.up, all)}   down ${pct(total.down, all)}   unknown ${pct(total.unknown, all)}   (${Math.round(all)} connector-minutes)`);
-    say('  least available chargepoints:');
+    say(`  up ${pct(total.up, all)}   down ${pct(total.down, all)}   unknown ${pct(total.unknown, all)}   not observed ${pct(total.unobserved, all)}   (${Math.round(all)} connector-minutes)`);
+    say('  lowest uptime (NEVI formula, 23 CFR 680.116(b)):');
     for (const r of summary.slice(0, 5)) {
-      say(`    ${(r.name ?? r.chargepoint_id).slice(0, 40).padEnd(40)} ${String(r.connectors).padStart(2)} connectors  ${r.availability_pct === null ? '   n/a' : `${r.availability_pct.toFixed(2).padStart(6)} %`} up`);
+      say(`    ${(r.name ?? r.chargepoint_id).slice(0, 40).padEnd(40)} ${String(r.connectors).padStart(2)} connectors  ${r.uptime_pct === null ? '   n/a' : `${r.uptime_pct.toFixed(2).padStart(6)} %`}`);
     }
     say('');
     say(`The data is in ${where}, schema "connect":`);
     say('  connect.connector_status_history  one row per status interval (valid_from, valid_to)');
     say('  connect.chargepoints, connect.connectors, connect.charging_sessions, connect.sync_runs, and the bi_* views');
+    const from = simStart.toISOString().slice(0, 10);
+    const to = new Date(simEnd.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const env = ctx.config.databaseUrl ? '' : `DATA_DIR=${join(ctx.config.dataDir, 'demo')} `;
+    say(`  uptime report:  ${env}node dist/cli.js report uptime --from ${from} --to ${to} --by chargepoint`);
+    say(`  as a web page:  ${env}node dist/cli.js report uptime --from ${from} --to ${to} --format html --out uptime.html`);
     say(
       ctx.config.databaseUrl
-        ? `  e.g. psql "$DATABASE_URL" -c "select status, count(*) from connect.connector_status_history group by 1"`
-        : `  it stays until the next demo; for your own data set DATABASE_URL (see README.md).`,
+        ? `  in SQL:         psql "$DATABASE_URL" -c "select * from connect.unmapped_statuses"`
+        : `  the demo database stays until the next demo; for your own data set DATABASE_URL (see README.md).`,
     );
     say(`demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return EXIT.ok;

@@ -1,5 +1,5 @@
-// The short availability summary the demo prints: minutes per status category over a window,
-// from the status history (category via connect.status_categories; unmapped counts as unknown).
+// What the demo needs from the database: a short availability summary over its window, and a
+// guard against mixing simulated data into a real database.
 import { sql } from 'drizzle-orm';
 import { rows, type Executor } from './database.js';
 
@@ -10,33 +10,20 @@ export interface AvailabilitySummaryRow {
   up_min: number;
   down_min: number;
   unknown_min: number;
-  availability_pct: number | null;
+  not_observed_min: number;
+  uptime_pct: number | null;
 }
 
-/** Per chargepoint, over [from, to): minutes up, down, unknown across its connectors' intervals. */
+/** Per chargepoint over [from, to), from connect.availability (the figures of `report uptime`), lowest uptime first. */
 export async function availabilitySummary(db: Executor, from: Date, to: Date): Promise<AvailabilitySummaryRow[]> {
   return rows<AvailabilitySummaryRow>(
     db,
-    sql`with w as (select ${from.toISOString()}::timestamptz as f, ${to.toISOString()}::timestamptz as t),
-    clipped as (
-      select c.chargepoint_id, coalesce(sc.category, 'unknown') as category,
-        extract(epoch from least(coalesce(h.valid_to, w.t), w.t) - greatest(h.valid_from, w.f)) / 60 as minutes
-      from connect.connector_status_history h
-      join connect.connectors c on c.id = h.connector_id
-      left join connect.status_categories sc on sc.status = lower(h.status)
-      cross join w
-      where h.valid_from < w.t and coalesce(h.valid_to, w.t) > w.f
-    )
-    select cp.id as chargepoint_id, coalesce(cp.public_name, cp.name) as name,
-      (select count(*)::int from connect.connectors c where c.chargepoint_id = cp.id and c.deleted_at is null) as connectors,
-      round(coalesce(sum(minutes) filter (where category = 'up'), 0))::int as up_min,
-      round(coalesce(sum(minutes) filter (where category = 'down'), 0))::int as down_min,
-      round(coalesce(sum(minutes) filter (where category = 'unknown'), 0))::int as unknown_min,
-      round(100 * sum(minutes) filter (where category = 'up') / nullif(sum(minutes), 0), 2)::float8 as availability_pct
-    from connect.chargepoints cp left join clipped on clipped.chargepoint_id = cp.id
-    where cp.deleted_at is null
-    group by cp.id, cp.public_name, cp.name
-    order by availability_pct nulls last, cp.id`,
+    sql`select a.entity_id as chargepoint_id, coalesce(cp.public_name, cp.name) as name, a.connectors,
+        a.up_minutes::float8 as up_min, a.down_minutes::float8 as down_min, a.unknown_minutes::float8 as unknown_min,
+        a.not_observed_minutes::float8 as not_observed_min, round(a.uptime_pct, 2)::float8 as uptime_pct
+      from connect.availability(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz, 'chargepoint') a
+      left join connect.chargepoints cp on cp.id = a.entity_id
+      order by a.uptime_pct nulls last, a.entity_id`,
   );
 }
 
