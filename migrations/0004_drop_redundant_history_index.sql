@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS "connect"."status_history_connector_from_idx";
