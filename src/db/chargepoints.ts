@@ -4,18 +4,10 @@ import { sql } from 'drizzle-orm';
 import { rows, type Executor } from './database.js';
 import type { UpsertCounts } from './json-param.js';
 import { upsertPage, type UpsertSpec } from './upsert.js';
+import type { LocationRecord } from '../connect/records.js';
 
-export interface LocationRow {
-  id: string;
-  name: string | null;
-  street: string | null;
-  zip: string | null;
-  city: string | null;
-  country: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  raw: unknown;
-}
+/** A location as the client reads it (same field names as the table's columns), keyed, with its raw record. */
+export type LocationRow = LocationRecord & { id: string; raw: unknown };
 
 export interface ChargepointRow {
   id: string;
