@@ -46,11 +46,11 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
   });
   try {
     say(`• database: ${where}`);
-    await migrateDatabase(database, silentLogger);
     if (await holdsForeignData(database.db)) {
       process.stderr.write('DATABASE_URL points at a database that already holds connect-sync data; the demo would mix simulated data into it. Unset DATABASE_URL (the demo then uses an embedded database) or point it at an empty database.\n');
       return EXIT.usage;
     }
+    await migrateDatabase(database, silentLogger);
     await markAsDemo(database.db);
     say(`• simulator: ${sim.url} — ${sim.world.sizes().chargepoints} chargepoints, ${sim.world.sizes().connectors} connectors, ${sim.world.sizes().contacts} contacts; ${STEP_MIN} simulated minutes pass between polls`);
     const client = createConnectClient({

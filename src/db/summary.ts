@@ -29,6 +29,8 @@ export async function availabilitySummary(db: Executor, from: Date, to: Date): P
 
 /** True when the connect schema holds data that is not the demo's (the demo must not mix into it). */
 export async function holdsForeignData(db: Executor): Promise<boolean> {
+  const [exists] = await rows<{ t: string | null }>(db, sql`select to_regclass('connect.sync_runs')::text as t`);
+  if (!exists?.t) return false;
   const [r] = await rows<{ comment: string | null; n: number }>(
     db,
     sql`select obj_description('connect'::regnamespace, 'pg_namespace') as comment,
