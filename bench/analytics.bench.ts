@@ -2,12 +2,12 @@
 // a status pass every minute) and one chargepoint-month from connect.daily_availability, on a
 // scratch database created (and dropped) here. Data is generated set-based in SQL.
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { uptimeCsv } from '../src/analytics/format/uptime.js';
 import { reportUptime } from '../src/analytics/uptime.js';
 import { openDatabase, rows } from '../src/db/database.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { silentLogger } from '../src/log.js';
+import { createScratchDatabase } from './scratch-db.js';
 
 export interface AnalyticsBenchOptions {
   connectors?: number;
@@ -17,12 +17,6 @@ export interface AnalyticsBenchOptions {
 }
 
 const DAYS = 90;
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
@@ -39,12 +33,8 @@ export async function benchAnalytics(databaseUrl: string, options: AnalyticsBenc
   const connectors = options.connectors ?? 10_000;
   const perConnector = options.intervalsPerConnector ?? 200;
   const log = options.log ?? (() => {});
-  const name = `cs_bench_analytics_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = withDatabase(databaseUrl, name);
-  const database = await openDatabase({ databaseUrl: url, poolSize: 4 }, silentLogger);
+  const scratch = await createScratchDatabase(databaseUrl, 'analytics');
+  const database = await openDatabase({ databaseUrl: scratch.url, poolSize: 4 }, silentLogger);
   try {
     await migrateDatabase(database, silentLogger);
     const db = database.db;
@@ -121,7 +111,6 @@ export async function benchAnalytics(databaseUrl: string, options: AnalyticsBenc
     };
   } finally {
     await database.close();
-    await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
-    await admin.end();
+    await scratch.drop();
   }
 }
