@@ -104,8 +104,7 @@ export const connectorStatusHistory = connect.table(
   (t) => [
     // At most one open interval per connector (the overlap guard is an exclusion constraint in a custom migration).
     uniqueIndex('status_history_one_open_idx').on(t.connectorId).where(sql`${t.validTo} is null`),
-    // Lookups by (connector_id, valid_from) use status_history_coverage_idx, a covering btree on
-    // the same columns created with the analytics views (migrations/0002).
+    index('status_history_connector_from_idx').on(t.connectorId, t.validFrom),
     index('status_history_range_idx').on(t.validFrom, t.validTo),
     check('status_history_valid_range', sql`${t.validTo} is null or ${t.validTo} > ${t.validFrom}`),
   ],

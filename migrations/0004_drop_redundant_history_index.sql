@@ -1,1 +1,0 @@
-DROP INDEX IF EXISTS "connect"."status_history_connector_from_idx";
