@@ -8,7 +8,7 @@ export function withDatabase(url: string, name: string): string {
 }
 
 export async function createScratchDatabase(adminUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `cs_bench_${label}_${process.pid}`;
+  const name = process.env.BENCH_KEEP_DB === '1' ? `cs_bench_${label}_kept` : `cs_bench_${label}_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`drop database if exists ${name} with (force)`);
@@ -17,6 +17,11 @@ export async function createScratchDatabase(adminUrl: string, label: string): Pr
   return {
     url: withDatabase(adminUrl, name),
     async drop() {
+      // BENCH_KEEP_DB=1 keeps the database for a closer look (EXPLAIN ANALYZE); it is dropped by the next run.
+      if (process.env.BENCH_KEEP_DB === '1') {
+        process.stderr.write(`[bench] kept database ${name}\n`);
+        return;
+      }
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();
       await a.query(`drop database if exists ${name} with (force)`);

@@ -9,7 +9,7 @@ import {
   dailyAvailability,
   INVALID_PARAMETER_VALUE,
   periodBounds,
-  unmappedStatuses,
+  unmappedStatusNames,
   type AvailabilityRow,
   type DailyRow,
   type PeriodBounds,
@@ -33,8 +33,8 @@ export interface UptimeReportOptions {
   /** Only these entities (ids of the level `by`). */
   ids?: readonly string[];
   /**
-   * Concurrent queries for large networks (PostgreSQL only; PGlite runs one). Default: 2 when the
-   * report covers more than 2000 connectors, else 1.
+   * Split the report into this many concurrent queries (PostgreSQL only; PGlite runs one). Default
+   * 1: PostgreSQL already aggregates a large report in parallel workers (max_parallel_workers_per_gather).
    */
   concurrency?: number;
   /** Add daily figures per chargepoint for a heatmap (the HTML format); `max` caps the chargepoints shown (lowest uptime first). */
@@ -115,7 +115,7 @@ export async function reportUptime(database: Database, options: UptimeReportOpti
   const request = await resolveRequest(db, options);
   const by = checkLevel('--by', options.by ?? 'connector');
   const countNotObservedAsOutage = options.countNotObservedAsOutage ?? false;
-  const shards = await shardCount(database, options);
+  const shards = shardCount(database, options);
   const query = { start: request.period.start, end: request.period.end, level: by, ids: options.ids, countNotObservedAsOutage };
   // Disjoint parts by entity, run concurrently on separate pool connections, merged in id order.
   const parts = await Promise.all(Array.from({ length: shards }, (_, shard) => availability(db, { ...query, shard, shards })));
@@ -135,7 +135,7 @@ export async function reportUptime(database: Database, options: UptimeReportOpti
     generatedAt: new Date(),
     rows: reportRows,
     summary: summarise(reportRows),
-    unmappedStatuses: (await unmappedStatuses(db)).map((s) => s.status),
+    unmappedStatuses: await unmappedStatusNames(db),
   };
   if (options.heatmap) {
     const max = typeof options.heatmap === 'object' ? options.heatmap.max : 40;
@@ -144,12 +144,9 @@ export async function reportUptime(database: Database, options: UptimeReportOpti
   return report;
 }
 
-async function shardCount(database: Database, options: UptimeReportOptions): Promise<number> {
-  if (database.kind !== 'postgres') return 1;
-  if (options.concurrency !== undefined) return Math.max(1, Math.floor(options.concurrency));
-  if (options.ids !== undefined) return 1;
-  const [row] = await rows<{ n: number | string }>(database.db, sql`select count(*) as n from connect.connectors`);
-  return Number(row?.n ?? 0) > 2000 ? 2 : 1;
+function shardCount(database: Database, options: UptimeReportOptions): number {
+  if (database.kind !== 'postgres' || options.concurrency === undefined) return 1;
+  return Math.max(1, Math.floor(options.concurrency));
 }
 
 function compareIds(a: string | null, b: string | null): number {

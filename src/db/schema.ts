@@ -100,6 +100,15 @@ export const connectorStatusHistory = connect.table(
     runId: bigint('run_id', { mode: 'number' }),
     /** Why the interval was closed when not by a new status: 'deleted'. */
     closedReason: text('closed_reason'),
+    /**
+     * Observation coverage, stored when a status change closes the interval (null while open, for
+     * deletion closes and for rows written by hand; connect.interval_coverage then computes it):
+     * the start of the last successful status pass that still saw the interval (T_last; null if
+     * none did) ...
+     */
+    confirmedAt: tz('confirmed_at'),
+    /** ... and the end of its observed part, least(valid_to, greatest(valid_from, confirmed_at)). */
+    observedUntil: tz('observed_until'),
   },
   (t) => [
     // At most one open interval per connector (the overlap guard is an exclusion constraint in a custom migration).
@@ -107,6 +116,10 @@ export const connectorStatusHistory = connect.table(
     index('status_history_connector_from_idx').on(t.connectorId, t.validFrom),
     index('status_history_range_idx').on(t.validFrom, t.validTo),
     check('status_history_valid_range', sql`${t.validTo} is null or ${t.validTo} > ${t.validFrom}`),
+    check(
+      'status_history_stored_coverage',
+      sql`${t.observedUntil} is null or (${t.validTo} is not null and ${t.observedUntil} >= ${t.validFrom} and ${t.observedUntil} <= ${t.validTo})`,
+    ),
   ],
 );
 

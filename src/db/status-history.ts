@@ -3,7 +3,7 @@
 // For each observed connector status the statement decides one of:
 //   first   no open interval: open one (after a deletion, never before the last interval's end);
 //   change  another status, valid_from later than the open interval's: close it at the new
-//           valid_from and open a new interval;
+//           valid_from (storing its observation coverage) and open a new interval;
 //   stale   another status whose valid_from is not later than the open interval's (an out-of-order
 //           read): nothing changes;
 //   missed  the same status with a newer upstream updatedAt (it changed and changed back between
@@ -38,6 +38,7 @@ export async function recordStatusObservations(
   runId: number | null,
 ): Promise<HistoryCounts> {
   if (observations.length === 0) return { opened: 0, closed: 0, missed: 0, stale: 0, openedByStatus: {} };
+  const observed = observedAt.toISOString();
   const [row] = await rows<HistoryCounts>(
     db,
     sql`with input as (
@@ -64,16 +65,28 @@ export async function recordStatusObservations(
         select h.id, h.status, h.valid_from, h.upstream_updated_at from connect.connector_status_history h
         where h.connector_id = i.connector_id and h.valid_to is null
       ) c on true
+    ), last_pass as (
+      -- L for the intervals this statement closes: the last successful status pass that finished
+      -- before their successor's first observation (now). It is final: passes run one at a time.
+      select r.started_at, r.finished_at from connect.sync_runs r
+      where r.job = 'chargepoints' and r.status = 'succeeded' and r.finished_at < ${observed}::timestamptz
+      order by r.finished_at desc, r.started_at desc limit 1
     ), touched as (
       update connect.connector_status_history h
       set valid_to = case when d.kind = 'change' then d.valid_from else h.valid_to end,
-          upstream_updated_at = case when d.kind = 'missed' then d.upstream_updated_at else h.upstream_updated_at end
+          upstream_updated_at = case when d.kind = 'missed' then d.upstream_updated_at else h.upstream_updated_at end,
+          -- Observation coverage (migrations/0004), stored as the row is rewritten anyway.
+          confirmed_at = case when d.kind = 'change'
+            then (select l.started_at from last_pass l where l.finished_at >= h.observed_at) else h.confirmed_at end,
+          observed_until = case when d.kind = 'change'
+            then least(d.valid_from, greatest(h.valid_from, (select l.started_at from last_pass l where l.finished_at >= h.observed_at)))
+            else h.observed_until end
       from decided d
       where h.id = d.open_id and d.kind in ('change', 'missed')
       returning d.kind
     ), opened as (
       insert into connect.connector_status_history (connector_id, status, valid_from, observed_at, upstream_updated_at, run_id)
-      select connector_id, status, valid_from, ${observedAt.toISOString()}::timestamptz, upstream_updated_at, ${runId}::bigint
+      select connector_id, status, valid_from, ${observed}::timestamptz, upstream_updated_at, ${runId}::bigint
       from decided
       -- The one-time filter drains "touched" before the first insert, so an interval is closed
       -- before its successor opens (the one-open-interval index and the overlap guard see that).

@@ -178,3 +178,22 @@ export async function insertDaylightSavingNetwork(t: SqlRunner): Promise<void> {
   await insertChargepoint(t, 'cp-S', 'loc-3', 'Sierra');
   await insertConnector(t, 's1', 'cp-S', [{ status: 'Available', from: '2026-03-27 00:00', to: null, observed: '2026-03-27 00:00:30' }]);
 }
+
+/**
+ * DESIGN.md's definition of observed, literally: max(started_at) over the passes that still saw
+ * the interval. $1 is a LIKE pattern for connector ids.
+ */
+export const COVERAGE_DEFINITION = `
+  select h.id::text as id, h.connector_id,
+    least(coalesce(h.valid_to, 'infinity'), greatest(h.valid_from, (
+      select max(p.started_at) from connect.sync_runs p
+      where p.job = 'chargepoints' and p.status = 'succeeded'
+        and p.finished_at >= h.observed_at
+        and (n.observed_at is null or p.finished_at < n.observed_at)
+        and (h.closed_reason is distinct from 'deleted' or p.started_at < h.valid_to)))) as observed_until
+  from connect.connector_status_history h
+  left join lateral (
+    select n.observed_at from connect.connector_status_history n
+    where n.connector_id = h.connector_id and n.valid_from > h.valid_from order by n.valid_from limit 1) n on true
+  where h.connector_id like $1
+  order by h.id`;

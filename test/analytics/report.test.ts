@@ -49,8 +49,25 @@ describe('decimal rounding', () => {
     expect(roundDecimal('99.995', 2)).toBe('100.00');
     expect(roundDecimal('1500', 2)).toBe('1500.00');
     expect(roundDecimal('-0.001', 2)).toBe('0.00');
+    expect(roundDecimal('9.999', 2)).toBe('10.00');
+    expect(roundDecimal('0099.5', 0)).toBe('100');
     expect(shiftDecimal('0.99642361111111111111', 2)).toBe('99.642361111111111111');
     expect(shiftDecimal('1', 2)).toBe('100');
+  });
+
+  it('agrees with PostgreSQL round(numeric, n) on random decimals', async () => {
+    let seed = 99;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const values: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const int = String(Math.floor(rnd() * 10 ** Math.floor(rnd() * 8)));
+      const frac = Array.from({ length: Math.floor(rnd() * 12) }, () => (rnd() < 0.3 ? '9' : rnd() < 0.2 ? '5' : String(Math.floor(rnd() * 10)))).join('');
+      values.push(`${rnd() < 0.3 ? '-' : ''}${int}${frac ? `.${frac}` : ''}`);
+    }
+    for (const places of [0, 2, 4]) {
+      const expected = await t.sql<{ r: string }>(`select round(v::numeric, $2)::text as r from unnest($1::text[]) with ordinality as x(v, i) order by i`, [values, places]);
+      expect(values.map((v) => roundDecimal(v, places))).toEqual(expected.map((e) => e.r));
+    }
   });
 
   it('prints instants in the report time zone with their offset', () => {

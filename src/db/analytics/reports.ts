@@ -194,3 +194,14 @@ export async function unmappedStatuses(db: Executor): Promise<Array<{ status: st
   );
   return result.map((r) => ({ ...r, intervals: Number(r.intervals), connectors_now: Number(r.connectors_now) }));
 }
+
+/** Just the names of the unmapped statuses (what a report prints), without counting their intervals. */
+export async function unmappedStatusNames(db: Executor): Promise<string[]> {
+  const result = await rows<{ status: string }>(
+    db,
+    sql`select c.status from connect.status_catalog() c
+      where not exists (select 1 from connect.status_categories sc where sc.status = lower(c.status))
+      order by c.status`,
+  );
+  return result.map((r) => r.status);
+}
