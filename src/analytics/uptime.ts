@@ -2,8 +2,7 @@
 // The figures come from connect.availability (SQL); this module validates the request, runs the
 // query (as a few concurrent parts for large networks on PostgreSQL), and assembles what the
 // formats print.
-import { sql } from 'drizzle-orm';
-import { rows, type Database, type Executor } from '../db/database.js';
+import type { Database, Executor } from '../db/database.js';
 import {
   availability,
   dailyAvailability,

@@ -184,7 +184,8 @@ describe('observation coverage stored by the sync', () => {
         5: () => new Date(),
       };
       for (let pass = 0; pass < 14; pass++) {
-        if (scripted !== undefined && script[pass]) world.setConnectorStatus(scripted, pass === 3 ? 'FAULTED' : 'AVAILABLE', script[pass]());
+        const scriptedAt = script[pass];
+        if (scripted !== undefined && scriptedAt) world.setConnectorStatus(scripted, pass === 3 ? 'FAULTED' : 'AVAILABLE', scriptedAt());
         for (const id of ids) {
           if (id === scripted) continue;
           const r = rnd();
