@@ -33,7 +33,7 @@ if (want('simulator')) {
 }
 if (want('chargepoints')) Object.assign(results, await benchChargepoints({ adminUrl, chargepoints, pageSize, log }));
 if (want('analytics')) {
-  log('analytics: 2M status intervals for 10k connectors over 90 days (generating takes ~40 s)…');
+  log('analytics: 2M status intervals for 10k connectors over 90 days (generating takes ~1.5 min)…');
   results.analytics = await benchAnalytics(adminUrl, { log });
 }
 if (want('fanout')) Object.assign(results, await benchFanOut({ adminUrl, contacts: Number(values.contacts), concurrency: 8, latencyMs: 20, log }));
