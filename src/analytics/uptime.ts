@@ -1,6 +1,6 @@
 // `report uptime`: NEVI-style uptime per connector (port), chargepoint or location over a period.
 // The figures come from connect.availability (SQL); this module validates the request, runs the
-// query (as a few concurrent parts for large networks on PostgreSQL), and assembles what the
+// query (one query; PostgreSQL spreads a large one over parallel workers), and assembles what the
 // formats print.
 import type { Database, Executor } from '../db/database.js';
 import {

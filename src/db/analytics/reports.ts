@@ -181,21 +181,7 @@ export async function outages(db: Executor, q: { start: Date; end: Date; level?:
   return result.map((r) => ({ ...r, outage_start: new Date(r.outage_start), outage_end: new Date(r.outage_end), intervals: Number(r.intervals) }));
 }
 
-/** Statuses that no row of connect.status_categories classifies (they count as unknown). */
-export async function unmappedStatuses(db: Executor): Promise<Array<{ status: string; status_key: string; intervals: number; connectors_now: number }>> {
-  const result = await rows<{ status: string; status_key: string; intervals: string | number; connectors_now: string | number }>(
-    db,
-    sql`select c.status, lower(c.status) as status_key,
-        (select count(*) from connect.connector_status_history h where h.status = c.status) as intervals,
-        (select count(*) from connect.connectors n where n.status = c.status and n.deleted_at is null) as connectors_now
-      from connect.status_catalog() c
-      where not exists (select 1 from connect.status_categories sc where sc.status = lower(c.status))
-      order by c.status`,
-  );
-  return result.map((r) => ({ ...r, intervals: Number(r.intervals), connectors_now: Number(r.connectors_now) }));
-}
-
-/** Just the names of the unmapped statuses (what a report prints), without counting their intervals. */
+/** Statuses that no row of connect.status_categories classifies (they count as unknown); counts are in connect.unmapped_statuses. */
 export async function unmappedStatusNames(db: Executor): Promise<string[]> {
   const result = await rows<{ status: string }>(
     db,
