@@ -59,8 +59,7 @@ export async function benchAnalytics(databaseUrl: string, options: AnalyticsBenc
     // Intervals: change k of connector c at slot k (slots of 90 days / perConnector) plus up to
     // 300 minutes of jitter; first seen by the next pass (after the outage for changes during it).
     // Closed intervals carry the observation coverage the sync stores when it closes one
-    // (src/db/status-history.ts): L = the last successful pass that finished before the
-    // successor was first seen.
+    // (src/db/status-history.ts), from the same function: L for the bound "successor first seen".
     const slot = Math.floor((DAYS * 1440) / perConnector);
     const seenAt = (minute: string) =>
       sql.raw(`t0 + (case when ${minute} + 1 >= 40 * 1440 and ${minute} + 1 < 40 * 1440 + 360 then 40 * 1440 + 360 else ${minute} + 1 end) * interval '1 minute' + interval '5 seconds'`);
@@ -83,12 +82,11 @@ export async function benchAnalytics(databaseUrl: string, options: AnalyticsBenc
             generate_series(0, ${connectors - 1}) c, generate_series(0, ${perConnector - 1}) k
         ) s
       ) g
-      left join lateral (
-        select case when r.finished_at >= g.observed_at then r.started_at end as confirmed_at
-        from connect.sync_runs r
-        where g.next_observed_at is not null and r.job = 'chargepoints' and r.status = 'succeeded' and r.finished_at < g.next_observed_at
-        order by r.finished_at desc, r.started_at desc limit 1
-      ) l on true`);
+      -- OFFSET 0 keeps the lookup from being copied into both columns that use it.
+      cross join lateral (
+        select case when g.next_observed_at is not null then connect._confirming_pass_start(g.next_observed_at, g.observed_at) end as confirmed_at
+        offset 0
+      ) l`);
     await db.execute(sql`vacuum analyze connect.connector_status_history`);
     await db.execute(sql`vacuum analyze connect.sync_runs`);
     await db.execute(sql`analyze`);

@@ -8,7 +8,9 @@ export function withDatabase(url: string, name: string): string {
 }
 
 export async function createScratchDatabase(adminUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = process.env.BENCH_KEEP_DB === '1' ? `cs_bench_${label}_kept` : `cs_bench_${label}_${process.pid}`;
+  // BENCH_KEEP_DB=1 keeps the database for a closer look (EXPLAIN ANALYZE); the next run drops it.
+  const keep = process.env.BENCH_KEEP_DB === '1';
+  const name = keep ? `cs_bench_${label}_kept` : `cs_bench_${label}_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`drop database if exists ${name} with (force)`);
@@ -17,8 +19,7 @@ export async function createScratchDatabase(adminUrl: string, label: string): Pr
   return {
     url: withDatabase(adminUrl, name),
     async drop() {
-      // BENCH_KEEP_DB=1 keeps the database for a closer look (EXPLAIN ANALYZE); it is dropped by the next run.
-      if (process.env.BENCH_KEEP_DB === '1') {
+      if (keep) {
         process.stderr.write(`[bench] kept database ${name}\n`);
         return;
       }

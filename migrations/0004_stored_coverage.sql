@@ -41,21 +41,31 @@ RETURN (SELECT n.observed_at FROM connect.status_history n
         WHERE n.connector_id = p_connector_id AND n.valid_from >= p_valid_to ORDER BY n.valid_from LIMIT 1);
 --> statement-breakpoint
 
--- T_last of a closed interval computed from the passes (the definition above): the start of the
--- last successful pass that finished before the bound, when it finished at or after the
--- interval's first observation. Used for intervals whose coverage is not stored.
+-- L, the pass that still saw an interval last, for a given bound: the start of the last successful
+-- status pass that finished before p_bound, when it finished at or after p_observed_at (the
+-- interval's first observation); null otherwise. The one place this rule is written: the sync
+-- calls it when it closes an interval (bound = now), _confirmed_at for closed intervals whose
+-- coverage is not stored. Inlinable (it becomes one index probe in the caller's query).
+CREATE FUNCTION "connect"."_confirming_pass_start"(p_bound timestamptz, p_observed_at timestamptz) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (SELECT CASE WHEN l.finished_at >= p_observed_at THEN l.started_at END
+        FROM (SELECT p.finished_at, p.started_at FROM connect.status_passes p
+              WHERE p.finished_at < p_bound ORDER BY p.finished_at DESC, p.started_at DESC LIMIT 1) l);
+--> statement-breakpoint
+
+-- T_last of a closed interval whose coverage is not stored, from the definition above: L for the
+-- bound (its successor's first observation; for a deletion close no later than valid_to).
 CREATE FUNCTION "connect"."_confirmed_at"(p_connector_id text, p_valid_to timestamptz, p_observed_at timestamptz, p_closed_reason text)
 RETURNS timestamptz
 LANGUAGE sql STABLE PARALLEL SAFE
 -- The SET clause keeps this function from being inlined: a correlated subquery inlined into the
 -- report's aggregates would keep them out of parallel workers; a parallel-safe call does not.
 SET search_path = pg_catalog, pg_temp
-RETURN (SELECT CASE WHEN l.finished_at >= p_observed_at THEN l.started_at END
-        FROM (SELECT p.finished_at, p.started_at FROM connect.status_passes p
-              WHERE p.finished_at < CASE WHEN p_closed_reason = 'deleted'
-                THEN least(coalesce(connect._next_observed_at(p_connector_id, p_valid_to), 'infinity'), p_valid_to + interval '1 microsecond')
-                ELSE coalesce(connect._next_observed_at(p_connector_id, p_valid_to), 'infinity') END
-              ORDER BY p.finished_at DESC, p.started_at DESC LIMIT 1) l);
+RETURN connect._confirming_pass_start(
+  CASE WHEN p_closed_reason = 'deleted'
+    THEN least(coalesce(connect._next_observed_at(p_connector_id, p_valid_to), 'infinity'), p_valid_to + interval '1 microsecond')
+    ELSE coalesce(connect._next_observed_at(p_connector_id, p_valid_to), 'infinity') END,
+  p_observed_at);
 --> statement-breakpoint
 
 CREATE OR REPLACE FUNCTION "connect"."interval_coverage"(p_from timestamptz, p_to timestamptz, p_connector_ids text[] DEFAULT NULL)
@@ -77,6 +87,8 @@ SELECT h.id, h.connector_id, h.status, h.valid_from, h.valid_to, h.observed_at, 
         THEN (SELECT p.started_at FROM connect.status_passes p ORDER BY p.finished_at DESC, p.started_at DESC LIMIT 1) END
     ELSE connect._confirmed_at(h.connector_id, h.valid_to, h.observed_at, h.closed_reason)
   END,
+  -- The confirmed_at expression again (without its stored branch): a column cannot be reused
+  -- here without a subquery fence, and a fence would keep reports out of parallel workers.
   coalesce(h.observed_until, least(coalesce(h.valid_to, 'infinity'), greatest(h.valid_from,
     CASE
       WHEN h.valid_to IS NULL THEN

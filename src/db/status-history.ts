@@ -45,42 +45,38 @@ export async function recordStatusObservations(
       select * from jsonb_to_recordset(${jsonRows(observations)})
         as x(connector_id text, status text, valid_from timestamptz, upstream_updated_at timestamptz)
     ), decided as (
-      select i.connector_id, i.status, i.upstream_updated_at, c.id as open_id,
-        -- After a deletion a connector may come back: its new interval never starts before the last one ended
-        -- (intervals do not overlap, so the latest one ends last; the btree on (connector_id, valid_from) finds it).
-        case when c.id is null then greatest(i.valid_from,
-          (select p.valid_to from connect.connector_status_history p where p.connector_id = i.connector_id
-           order by p.valid_from desc limit 1))
-        else i.valid_from end as valid_from,
-        case
-          when c.id is null then 'first'
-          when i.status is distinct from c.status and i.valid_from > c.valid_from then 'change'
-          when i.status is distinct from c.status then 'stale'
-          when i.upstream_updated_at > coalesce(c.upstream_updated_at, c.valid_from) then 'missed'
-          else 'same'
-        end as kind
-      -- LATERAL: one probe of the one-open-interval index per observed connector, whatever the
-      -- planner believes about the page's size (it cannot know jsonb_to_recordset's row count).
-      from input i left join lateral (
-        select h.id, h.status, h.valid_from, h.upstream_updated_at from connect.connector_status_history h
-        where h.connector_id = i.connector_id and h.valid_to is null
-      ) c on true
-    ), last_pass as (
-      -- L for the intervals this statement closes: the last successful status pass that finished
-      -- before their successor's first observation (now). It is final: passes run one at a time.
-      select r.started_at, r.finished_at from connect.sync_runs r
-      where r.job = 'chargepoints' and r.status = 'succeeded' and r.finished_at < ${observed}::timestamptz
-      order by r.finished_at desc, r.started_at desc limit 1
+      -- For a change, the closed interval's observation coverage (migrations/0004): L for the bound
+      -- "now", the successor's first observation. Final when written: passes run one at a time.
+      select x.*, case when x.kind = 'change' then connect._confirming_pass_start(${observed}::timestamptz, x.open_observed_at) end as confirmed_at
+      from (
+        select i.connector_id, i.status, i.upstream_updated_at, c.id as open_id, c.observed_at as open_observed_at,
+          -- After a deletion a connector may come back: its new interval never starts before the last one ended
+          -- (intervals do not overlap, so the latest one ends last; the btree on (connector_id, valid_from) finds it).
+          case when c.id is null then greatest(i.valid_from,
+            (select p.valid_to from connect.connector_status_history p where p.connector_id = i.connector_id
+             order by p.valid_from desc limit 1))
+          else i.valid_from end as valid_from,
+          case
+            when c.id is null then 'first'
+            when i.status is distinct from c.status and i.valid_from > c.valid_from then 'change'
+            when i.status is distinct from c.status then 'stale'
+            when i.upstream_updated_at > coalesce(c.upstream_updated_at, c.valid_from) then 'missed'
+            else 'same'
+          end as kind
+        -- LATERAL: one probe of the one-open-interval index per observed connector, whatever the
+        -- planner believes about the page's size (it cannot know jsonb_to_recordset's row count).
+        from input i left join lateral (
+          select h.id, h.status, h.valid_from, h.observed_at, h.upstream_updated_at from connect.connector_status_history h
+          where h.connector_id = i.connector_id and h.valid_to is null
+        ) c on true
+      ) x
     ), touched as (
       update connect.connector_status_history h
       set valid_to = case when d.kind = 'change' then d.valid_from else h.valid_to end,
           upstream_updated_at = case when d.kind = 'missed' then d.upstream_updated_at else h.upstream_updated_at end,
-          -- Observation coverage (migrations/0004), stored as the row is rewritten anyway.
-          confirmed_at = case when d.kind = 'change'
-            then (select l.started_at from last_pass l where l.finished_at >= h.observed_at) else h.confirmed_at end,
-          observed_until = case when d.kind = 'change'
-            then least(d.valid_from, greatest(h.valid_from, (select l.started_at from last_pass l where l.finished_at >= h.observed_at)))
-            else h.observed_until end
+          -- Observation coverage, stored as the row is rewritten anyway.
+          confirmed_at = case when d.kind = 'change' then d.confirmed_at else h.confirmed_at end,
+          observed_until = case when d.kind = 'change' then least(d.valid_from, greatest(h.valid_from, d.confirmed_at)) else h.observed_until end
       from decided d
       where h.id = d.open_id and d.kind in ('change', 'missed')
       returning d.kind
