@@ -4,6 +4,13 @@
 import { parseArgs } from 'node:util';
 import { FAULT_KEYS, type FaultSettings } from './faults.js';
 import { startSimulator, type SimulatorOptions } from './index.js';
+import { SCHEMA_PRESETS, SCHEMA_PRESET_NAMES, SCHEMA_VARIANTS, parseSchemaVariants } from './variants.js';
+
+const pad = (name: string) => `  ${name.padEnd(25)}`;
+const VARIANT_LINES = SCHEMA_VARIANTS.map((v) => `${pad(v.name)}${v.description}`).join('\n');
+const presetLine = (p: (typeof SCHEMA_PRESET_NAMES)[number]) =>
+  p === 'everything' ? 'every variant but status-string' : SCHEMA_PRESETS[p].join(',') || '(no variant)';
+const PRESET_LINES = SCHEMA_PRESET_NAMES.map((p) => `${pad(p)}${presetLine(p)}`).join('\n');
 
 export const SIMULATE_USAGE = `Usage: connect-sync simulate [options]
 
@@ -19,6 +26,7 @@ World
   --start-time T           simulated start, ISO date-time or "now" (default 2026-01-01T00:00:00Z)
   --dialect offset|paged   getChargepoints(offset, limit) + id, or (count, page) + uuid (default offset)
   --api-key KEY            key clients must send as x-api-key (default: a random one, printed)
+  --schema LIST            comma-separated schema variants and presets (below; default: none)
 
 Faults (rates are fractions between 0 and 1)
   --latency-ms N           added delay per request
@@ -31,6 +39,12 @@ Faults (rates are fractions between 0 and 1)
   --page-cap N             serve at most N records per page whatever was asked
   --null-rate R            records served with every nullable field null
   --unknown-status-rate R  connector statuses served outside the five known values
+
+Schema variants (other faithful readings of the API reference; combinable, and with both dialects)
+${VARIANT_LINES}
+
+Presets (usable in --schema like a variant)
+${PRESET_LINES}
 
 Other
   --verbose                one line per request on stderr
@@ -97,6 +111,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
         'start-time': str,
         dialect: str,
         'api-key': str,
+        schema: str,
         ...Object.fromEntries(Object.values(FLAG_OF).map((flag) => [flag, str])),
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -137,6 +152,14 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   if (apiKey !== undefined) {
     if (apiKey.trim() === '') throw new UsageError('--api-key: expected a non-empty key');
     options.apiKey = apiKey;
+  }
+  const schema = get('schema');
+  if (schema !== undefined) {
+    try {
+      options.schema = parseSchemaVariants(schema);
+    } catch (error) {
+      throw new UsageError(`--schema: ${(error as Error).message}`, { cause: error });
+    }
   }
   const faults: Partial<FaultSettings> = {};
   for (const key of FAULT_KEYS) {
@@ -194,7 +217,7 @@ export async function simulateCommand(argv: string[]): Promise<void> {
   const sizes = sim.world.sizes();
   const active = Object.entries(sim.faults).filter(([key, value]) => value !== 0 && key !== 'retryAfterS');
   const out = [
-    `CONNECT API simulator: ${sizes.chargepoints} chargepoints (${sizes.connectors} connectors), ${sizes.contacts} contacts, ${sizes.cards} cards; seed ${sim.world.seed}; dialect ${sim.dialect}; speed ${sim.clock.speed}x; simulated time ${sim.clock.now().toISOString()}`,
+    `CONNECT API simulator: ${sizes.chargepoints} chargepoints (${sizes.connectors} connectors), ${sizes.contacts} contacts, ${sizes.cards} cards; seed ${sim.world.seed}; dialect ${sim.dialect}; schema ${sim.schemaVariants.join(',') || 'default'}; speed ${sim.clock.speed}x; simulated time ${sim.clock.now().toISOString()}`,
     `faults: ${active.length === 0 ? 'none' : active.map(([k, v]) => `${k}=${v}`).join(' ')}`,
     '',
     `CONNECT_API_URL=${sim.url}`,

@@ -16,12 +16,16 @@ export const {
   GraphQLScalarType,
   GraphQLSkipDirective,
   Kind,
+  NoSchemaIntrospectionCustomRule,
   execute,
   getArgumentValues,
   getDirectiveValues,
   getVariableValues,
   locatedError,
   parse,
+  parseType,
+  parseConstValue,
+  print,
 } = graphql;
 
 // Class names double as types, as with a normal import.
@@ -33,6 +37,8 @@ export type GraphQLObjectType = import('graphql').GraphQLObjectType;
 export type GraphQLScalarType = import('graphql').GraphQLScalarType;
 
 export type {
+  DefinitionNode,
+  DocumentNode,
   ExecutionArgs,
   ExecutionResult,
   FieldNode,
@@ -40,6 +46,12 @@ export type {
   GraphQLField,
   GraphQLOutputType,
   GraphQLResolveInfo,
+  GraphQLSchema,
+  FieldDefinitionNode,
+  InputValueDefinitionNode,
+  NamedTypeNode,
+  ObjectTypeDefinitionNode,
   OperationDefinitionNode,
   SelectionSetNode,
+  TypeNode,
 } from 'graphql';

@@ -3,14 +3,17 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSchema, createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { WorldClock, type SimClock } from './clock.js';
 import { fastExecute } from './fast-execute.js';
 import { FAULT_KEYS, FaultInjector, type FaultSettings } from './faults.js';
-import { createResolvers, type SimContext } from './resolvers.js';
-import { DIALECTS, typeDefs, type Dialect } from './schema.js';
+import { NoSchemaIntrospectionCustomRule } from './graphql.js';
+import type { SimContext } from './resolvers.js';
+import { DIALECTS, type Dialect } from './schema.js';
+import { ServedSchema } from './served-schema.js';
 import { GRAPHQL_PATH, createFrontHandler } from './server.js';
 import { SimStats } from './stats.js';
+import { parseSchemaVariants, type SchemaVariant } from './variants.js';
 import { World } from './world.js';
 
 export { World } from './world.js';
@@ -21,6 +24,18 @@ export { NO_FAULTS, validateFaults, type FaultSettings } from './faults.js';
 export { typeDefs, keyField, DIALECTS, type Dialect } from './schema.js';
 export type { CardView, ChargepointView, ConnectorView, ContactView, LocationView, SessionView } from './render.js';
 export { KNOWN_STATUSES } from './records.js';
+export {
+  MISSING_NULLABLE_FIELDS,
+  SCHEMA_PRESETS,
+  SCHEMA_PRESET_NAMES,
+  SCHEMA_VARIANTS,
+  SCHEMA_VARIANT_NAMES,
+  parseSchemaVariants,
+  type SchemaPreset,
+  type SchemaVariant,
+  type SchemaVariantInfo,
+} from './variants.js';
+export { variantTypeDefs } from './variant-sdl.js';
 
 export const DEFAULT_START_TIME = new Date('2026-01-01T00:00:00.000Z');
 
@@ -33,6 +48,12 @@ export interface SimulatorOptions extends Partial<FaultSettings> {
   apiKey?: string;
   /** Default 'offset'. */
   dialect?: Dialect;
+  /**
+   * Schema variants (see variants.ts, SCHEMA_VARIANTS): other faithful readings of the reference,
+   * as a comma-separated string or a list of variant or preset names. Default: none, the
+   * simulator's own reading. RangeError naming the valid names on an unknown one.
+   */
+  schema?: string | readonly string[];
   /** Default 50. */
   chargepoints?: number;
   /** Default 20. */
@@ -57,6 +78,10 @@ export interface Simulator {
   readonly port: number;
   readonly apiKey: string;
   readonly dialect: Dialect;
+  /** The schema variants in force (canonical order, presets expanded). */
+  readonly schemaVariants: readonly SchemaVariant[];
+  /** Fields dropped with dropField, as `Type.field`. */
+  readonly droppedFields: readonly string[];
   readonly world: World;
   readonly clock: SimClock;
   readonly stats: SimStats;
@@ -64,6 +89,18 @@ export interface Simulator {
   readonly faults: Readonly<FaultSettings>;
   /** Changes some fault settings at run time (RangeError on a bad value). */
   setFaults(faults: Partial<FaultSettings>): void;
+  /**
+   * Removes a field (`Type.field`, e.g. `Contact.fax` or `Query.getPrice`) from the schema served,
+   * from the next request on, without a restart. RangeError when the schema in force has no such
+   * field or the type would be left without fields; dropping a dropped field again does nothing.
+   */
+  dropField(coordinate: string): void;
+  /** Serves a dropped field again (from the next request); nothing when it was not dropped. */
+  restoreField(coordinate: string): void;
+  /** Serves other schema variants from the next request (same form as the schema option); clears dropped fields. */
+  setSchema(schema: string | readonly string[]): void;
+  /** The SDL served right now. */
+  sdl(): string;
   /** Stops the clock and the server, dropping open connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -77,6 +114,12 @@ function wholeNumber(name: string, value: number | undefined, fallback: number):
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const dialect = options.dialect ?? 'offset';
   if (!DIALECTS.includes(dialect)) throw new RangeError(`startSimulator: dialect must be offset or paged, got ${String(dialect)}`);
+  let variants: readonly SchemaVariant[];
+  try {
+    variants = parseSchemaVariants(options.schema);
+  } catch (error) {
+    throw new RangeError(`startSimulator: ${(error as Error).message}`, { cause: error });
+  }
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new RangeError(`startSimulator: seed must be an integer, got ${seed}`);
   const startTime = options.startTime ?? DEFAULT_START_TIME;
@@ -102,8 +145,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const stats = new SimStats();
   const faults = new FaultInjector(options.faultSeed ?? seed, faultSettings, stats);
 
+  const served = new ServedSchema(dialect, world, faults, stats, variants);
+  // no-introspection: graphql-js's rule, as servers that disable introspection use it.
+  const introspection: Plugin = {
+    onValidate({ params, addValidationRule }) {
+      if (served.refusesIntrospection(params.schema)) addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+
   const yoga = createYoga<SimContext>({
-    schema: createSchema<SimContext>({ typeDefs: typeDefs(dialect), resolvers: createResolvers(dialect, world, faults, stats) }),
+    // A factory: the schema in force is read per request, so dropField/setSchema act at once.
+    schema: () => served.schema(),
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     graphiql: false,
@@ -112,7 +164,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     batching: false,
     // The lean executor (fast-execute.ts): graphql-js's per-field bookkeeping would cost most of
     // the 5 ms budget of a 100-chargepoint page.
-    plugins: [{ onExecute: ({ setExecuteFn }: { setExecuteFn: (fn: typeof fastExecute) => void }) => setExecuteFn(fastExecute) }],
+    plugins: [introspection, { onExecute: ({ setExecuteFn }: { setExecuteFn: (fn: typeof fastExecute) => void }) => setExecuteFn(fastExecute) }],
   });
 
   const server: Server = createServer(createFrontHandler({ yoga, apiKey, faults, stats, log: options.log }));
@@ -133,6 +185,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     port: address.port,
     apiKey,
     dialect,
+    get schemaVariants() {
+      return served.variants;
+    },
+    get droppedFields() {
+      return served.droppedFields;
+    },
     world,
     clock,
     stats,
@@ -140,6 +198,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return faults.settings;
     },
     setFaults: (f) => faults.set(f),
+    dropField: (coordinate) => served.drop(coordinate),
+    restoreField: (coordinate) => served.restore(coordinate),
+    setSchema: (schema) => served.set(schema),
+    sdl: () => served.sdl(),
     close() {
       closing ??= new Promise<void>((resolve) => {
         clock.stop();

@@ -6,10 +6,12 @@ import { GraphQLError } from './graphql.js';
 import { CURRENCY } from './catalog.js';
 import { pricePerKwh, tariffName } from './behaviour.js';
 import type { FaultInjector } from './faults.js';
-import { ACTIVE, type ChargepointRec } from './records.js';
+import { ACTIVE, type CardRec, type ChargepointRec, type ContactRec } from './records.js';
 import { renderCard, renderChargepoint, renderContact, renderSession, type RenderOptions } from './render.js';
 import { keyField, scalarResolvers, type Dialect } from './schema.js';
 import type { SimStats } from './stats.js';
+import { enumResolvers, shaperFor } from './variant-shape.js';
+import type { SchemaVariant } from './variants.js';
 import type { World } from './world.js';
 
 /** The most records any list answers, like the live API's cap of 1000 per response. */
@@ -36,8 +38,13 @@ const notFound = (message: string) => new GraphQLError(message, { extensions: { 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const int = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
-export function createResolvers(dialect: Dialect, world: World, faults: FaultInjector, stats: SimStats) {
+export function createResolvers(dialect: Dialect, world: World, faults: FaultInjector, stats: SimStats, variants: readonly SchemaVariant[] = []) {
   const render: RenderOptions = { key: keyField(dialect), faults, share: true };
+  // Schema variants that serve other shapes reshape the rendered objects (variant-shape.ts).
+  const shape = shaperFor(variants);
+  const chargepoint = shape ? (cp: ChargepointRec) => shape.chargepoint(renderChargepoint(cp, render)) : (cp: ChargepointRec) => renderChargepoint(cp, render);
+  const contactOut = shape ? (c: ContactRec) => shape.contact(renderContact(c, render) as unknown as Obj) : (c: ContactRec) => renderContact(c, render) as unknown as Obj;
+  const cardOut = shape ? (c: CardRec) => shape.card(renderCard(c, render) as unknown as Obj) : (c: CardRec) => renderCard(c, render) as unknown as Obj;
 
   /** Records [start, start + size) of `list` for offset/limit arguments. */
   function offsetPage<T>(list: readonly T[], args: Args): T[] {
@@ -71,7 +78,7 @@ export function createResolvers(dialect: Dialect, world: World, faults: FaultInj
   }
 
   function chargepointsPage(cps: ChargepointRec[], ctx: SimContext): Obj[] {
-    const out = cps.map((cp) => renderChargepoint(cp, render));
+    const out = cps.map(chargepoint);
     injectError(ctx, out, 'connectors');
     return out;
   }
@@ -105,12 +112,13 @@ export function createResolvers(dialect: Dialect, world: World, faults: FaultInj
 
   return {
     ...scalarResolvers,
+    ...enumResolvers(variants),
     Query: {
       getCard(_: unknown, args: Args, ctx: SimContext): Obj {
         const tagId = str(args['tagId']) ?? '';
         const card = world.cardByTag.get(tagId);
         if (card === undefined) throw notFound(`Card not found: ${tagId}`);
-        const out = renderCard(card, render) as unknown as Obj;
+        const out = cardOut(card);
         injectError(ctx, [out], 'name');
         return out;
       },
@@ -120,7 +128,7 @@ export function createResolvers(dialect: Dialect, world: World, faults: FaultInj
         if (contact === undefined) return [];
         failIfFailed(contact);
         const cards = args['active'] === true ? contact.cards.filter((c) => c.active) : contact.cards;
-        const out = offsetPage(cards, args).map((c) => renderCard(c, render) as unknown as Obj);
+        const out = offsetPage(cards, args).map(cardOut);
         injectError(ctx, out, 'name');
         return out;
       },
@@ -162,13 +170,13 @@ export function createResolvers(dialect: Dialect, world: World, faults: FaultInj
       getContact(_: unknown, args: Args, ctx: SimContext): Obj | null {
         const contact = world.contactRec(String(args['id']));
         if (contact === undefined) return null;
-        const out = renderContact(contact, render) as unknown as Obj;
+        const out = contactOut(contact);
         injectError(ctx, [out], 'location');
         return out;
       },
 
       getContacts(_: unknown, args: Args, ctx: SimContext): Obj[] {
-        const out = offsetPage(world.contacts, args).map((c) => renderContact(c, render) as unknown as Obj);
+        const out = offsetPage(world.contacts, args).map(contactOut);
         injectError(ctx, out, 'location');
         return out;
       },
@@ -204,7 +212,7 @@ export function createResolvers(dialect: Dialect, world: World, faults: FaultInj
         if (typeof args['active'] === 'boolean') changes.active = args['active'];
         const card = world.updateCard(tagId, changes);
         if (card === undefined) throw notFound(`Card not found: ${tagId}`);
-        return card as unknown as Obj;
+        return shape ? shape.card(card as unknown as Obj) : (card as unknown as Obj);
       },
     },
   };
