@@ -48,6 +48,22 @@ export const unknownValues = new Counter({
   registers: [registry],
 });
 
+/** Fields and operations of the reference this API does not offer (degraded, not fatal): 1 while missing. */
+export const apiFieldsMissing = new Gauge({
+  name: 'connect_sync_api_fields_missing',
+  help: 'Documented CONNECT API fields, arguments or operations the live schema does not offer (1 = missing; the column stays empty)',
+  labelNames: ['field'] as const,
+  registers: [registry],
+});
+
+/** Requests sent only to learn the schema (introspection refused) or to re-read it after it changed. */
+export const apiSchemaRequests = new Counter({
+  name: 'connect_sync_api_schema_requests_total',
+  help: 'Requests spent reading or learning the CONNECT API schema (introspection, validation-error rounds)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
 export const syncRuns = new Counter({
   name: 'connect_sync_runs_total',
   help: 'Sync runs by job and outcome (succeeded, failed, aborted, partial, skipped)',

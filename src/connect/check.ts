@@ -1,32 +1,24 @@
-// `connect-sync check`: connects, authenticates, introspects the schema, detects the dialect and
-// validates every operation this client sends against it, turning graphql's validation errors into
-// lines that name the type and field, e.g. "Connector.id is missing; the API offers uuid".
+// `connect-sync check`: connects, authenticates, reads what the API offers (the same catalog the
+// sync uses) and sorts every difference from the reference, as Airbyte sorts schema changes:
+//   ok        everything the reference documents is offered;
+//   degraded  documented fields or operations a job can do without are missing (each listed with
+//             what it costs, e.g. "Contact.fax is not offered: contacts.fax stays empty");
+//   fatal     something a job cannot work without is missing (its list operation, paging
+//             arguments, record key, or the connector status): named with the job it blocks.
+// Without introspection, each job's operations are sent once with one record, so the validation
+// errors teach the catalog what the sync would learn.
 //
 // Exit codes of checkCommand:
-//   0  all well (warnings, e.g. introspection switched off, are printed but do not fail)
-//   1  problems: the schema lacks or changed something connect-sync uses (one line per problem)
+//   0  ok or degraded
+//   1  fatal: a job cannot run against this API
 //   2  configuration: CONNECT_API_URL or CONNECT_API_KEY missing or invalid
 //   3  authentication: the API refused the key (HTTP 401/403)
 //   4  unreachable: network error, timeout, 5xx, rate limited, or the URL does not answer like a GraphQL API
-import {
-  getNamedType,
-  isCompositeType,
-  isLeafType,
-  isObjectType,
-  isInterfaceType,
-  TypeInfo,
-  validate,
-  visit,
-  visitWithTypeInfo,
-  type GraphQLNamedType,
-  type GraphQLSchema,
-} from 'graphql';
 import { ConfigError, requireApi, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { scrubSecrets } from '../log.js';
+import { blockedLine, dialectName, jobsOf, type Dialect } from './catalog.js';
 import { createConnectClient, type ConnectClient } from './client.js';
-import { allOperations, chargepointOperations, dialectName, type Dialect, type Operation } from './documents.js';
-import { dialectFromSchema, introspect } from './dialect.js';
 import {
   AuthenticationError,
   ConnectApiError,
@@ -37,192 +29,99 @@ import {
   UnexpectedResponseError,
 } from './errors.js';
 import { createLimiter } from './limiter.js';
+import { OPERATION_COST, type OperationName } from './reference.js';
 
 export interface CheckResult {
+  outcome: 'ok' | 'degraded' | 'fatal';
+  /** False only when fatal. */
   ok: boolean;
-  /** The detected dialect, null when it could not be told. */
+  /** The dialect, null when getChargepoints cannot be used. */
   dialect: Dialect | null;
-  /** One readable line per problem; empty when ok. */
+  /** Fatal: one line per operation a job cannot work without, naming the job. */
   problems: string[];
-  /** Things worth knowing that do not fail the check. */
+  /** Degraded: one line per missing field, argument or optional operation, with what it costs. */
+  degraded: string[];
+  /** Worth knowing, changes nothing (introspection refused, a loose part read one way). */
   warnings: string[];
 }
 
 export const CHECK_EXIT = Object.freeze({ ok: 0, problems: 1, config: 2, auth: 3, unreachable: 4 });
 
-// ---- suggestions -----------------------------------------------------------------------------
-
-function distance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= y.length; j++) {
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1));
+/** Without introspection: sends each job's operations once so the catalog learns them. */
+async function probe(client: ConnectClient, warnings: string[]): Promise<void> {
+  const attempt = async <T>(name: OperationName, run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof SchemaMismatchError) return undefined; // the catalog holds the reason
+      if (err instanceof GraphQLResponseError) {
+        warnings.push(`${name} answered an error when asked for one record: ${err.errors.map((e) => e.message).slice(0, 2).join('; ')}`);
+        return undefined;
+      }
+      throw err;
     }
-    prev = cur;
-  }
-  return prev[y.length] ?? 0;
-}
-
-/** Names from `offered` that look like `wanted` (edit distance or containment), best first. */
-export function similarNames(wanted: string, offered: readonly string[]): string[] {
-  const limit = Math.max(1, Math.floor(wanted.length / 3));
-  const w = wanted.toLowerCase();
-  const contains = (a: string, b: string) => b.length >= 2 && a.includes(b);
-  return offered
-    .map((name) => ({ name, d: distance(wanted, name) }))
-    .filter(({ name, d }) => d <= limit || contains(name.toLowerCase(), w) || contains(w, name.toLowerCase()))
-    .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
-    .slice(0, 3)
-    .map(({ name }) => name);
-}
-
-function fieldNames(type: GraphQLNamedType): string[] {
-  return isObjectType(type) || isInterfaceType(type) ? Object.keys(type.getFields()) : [];
-}
-
-function offerText(typeName: string, wanted: string, offered: readonly string[], what = 'field'): string {
-  const similar = similarNames(wanted, offered);
-  if (similar.length > 0) return `the API offers ${similar.join(', ')}`;
-  if (offered.length === 0) return `${typeName} has no ${what}s`;
-  const shown = offered.slice(0, 10).join(', ');
-  return `${typeName} has ${shown}${offered.length > 10 ? `, ... (${offered.length} in all)` : ''}`;
-}
-
-// ---- describing a document against a schema ---------------------------------------------------
-
-/**
- * Walks an operation with the schema's type information and names what does not fit: missing
- * fields, unknown arguments, unknown types, scalars that became objects and back. Returns the
- * lines and whether a validation message is already covered by one of them.
- */
-function describeDocument(schema: GraphQLSchema, op: Operation): string[] {
-  const lines: string[] = [];
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    op.document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        if (!parent || node.name.value.startsWith('__')) return;
-        const def = typeInfo.getFieldDef();
-        const name = node.name.value;
-        if (!def) {
-          lines.push(`${parent.name}.${name} is missing; ${offerText(parent.name, name, fieldNames(parent))}`);
-          return;
-        }
-        const named = getNamedType(def.type);
-        const sub = node.selectionSet?.selections.map((s) => (s.kind === 'Field' ? s.name.value : '...')).join(', ');
-        if (node.selectionSet && isLeafType(named)) {
-          lines.push(`${parent.name}.${name} is a ${String(def.type)} on the API; connect-sync expects an object with ${sub}`);
-        } else if (!node.selectionSet && isCompositeType(named)) {
-          lines.push(`${parent.name}.${name} is an object (${String(def.type)}) on the API; connect-sync expects a scalar`);
-        }
-      },
-      Argument(node) {
-        const field = typeInfo.getFieldDef();
-        const parent = typeInfo.getParentType();
-        if (!field || !parent || typeInfo.getArgument()) return;
-        const offered = field.args.map((a) => a.name);
-        lines.push(
-          `${parent.name}.${field.name} has no argument ${node.name.value}; ${
-            offered.length ? `it takes ${offered.join(', ')}` : 'it takes no arguments'
-          }`,
-        );
-      },
-      FragmentDefinition(node) {
-        const name = node.typeCondition.name.value;
-        if (!schema.getType(name)) lines.push(`type ${name} is missing${similarTypes(schema, name)}`);
-      },
-      InlineFragment(node) {
-        const name = node.typeCondition?.name.value;
-        if (name && !schema.getType(name)) lines.push(`type ${name} is missing${similarTypes(schema, name)}`);
-      },
-    }),
-  );
-  return lines;
-}
-
-function similarTypes(schema: GraphQLSchema, name: string): string {
-  const types = Object.keys(schema.getTypeMap()).filter((t) => !t.startsWith('__'));
-  const similar = similarNames(name, types);
-  return similar.length ? `; the API has ${similar.join(', ')}` : '';
-}
-
-/** Validation messages the walk above already describes in its own words. */
-const DESCRIBED = /^(Cannot query field|Unknown argument|Unknown type|Field ".*" must not have a selection|Field ".*" of type ".*" must have a selection)/;
-
-/** Validates our operations for `dialect` against `schema`: one readable line per problem (merged across operations). */
-export function validateOperations(schema: GraphQLSchema, dialect: Dialect): string[] {
-  const byLine = new Map<string, Set<string>>();
-  const add = (line: string, op: string) => {
-    const ops = byLine.get(line) ?? new Set<string>();
-    ops.add(op);
-    byLine.set(line, ops);
   };
-  for (const op of allOperations(dialect)) {
-    const errors = validate(schema, op.document);
-    if (errors.length === 0) continue;
-    const described = describeDocument(schema, op);
-    for (const line of described) add(line, op.name);
-    for (const err of errors) {
-      if (described.length > 0 && DESCRIBED.test(err.message)) continue;
-      add(err.message, op.name);
-    }
-  }
-  return [...byLine].map(([line, ops]) => `${line} (used by ${[...ops].join(', ')})`);
+  const first = <T>(p: AsyncIterable<{ records: T[] }>) =>
+    (async () => {
+      for await (const page of p) return page.records[0];
+      return undefined;
+    })();
+  const cp = await attempt('getChargepoints', async () => {
+    const d = await client.dialect();
+    const { data } = await client.request('getChargepoints', d.pagination === 'offset' ? { offset: 0, limit: 1 } : { count: 1, page: 0 });
+    const list = (data['getChargepoints'] as { chargepoints?: Array<Record<string, unknown>> } | null)?.chargepoints ?? [];
+    return list[0];
+  });
+  const cpId = cp ? String(cp['id'] ?? cp['uuid'] ?? '') : '';
+  if (cpId) {
+    await attempt('getChargepoint', () => client.getChargepoint({ id: cpId }));
+    await attempt('getPrice', () => client.getPrice(cpId));
+  } else warnings.push('no chargepoint to ask getChargepoint and getPrice for: not checked');
+  const contact = await attempt('getContacts', () => client.request('getContacts', { offset: 0, limit: 1 }));
+  const contactId = ((contact?.data['getContacts'] as Array<{ id?: unknown }> | null) ?? [])[0]?.id;
+  if (contactId !== undefined && contactId !== null) {
+    await attempt('getContact', () => client.getContact(String(contactId)));
+    await attempt('getCards', () => client.request('getCards', { contactId: String(contactId), offset: 0, limit: 1 }));
+    await attempt('getChargingSessions', () => client.request('getChargingSessions', { contactId: String(contactId), offset: 0, limit: 1 }));
+  } else warnings.push('no contact to ask getCards and getChargingSessions for: not checked');
 }
 
-// ---- the check -------------------------------------------------------------------------------
-
 /**
- * Checks the API behind `client`. Problems with the schema are returned; a refused key
- * (AuthenticationError) or an unreachable API (TransientError, UnexpectedResponseError,
- * RateLimitedError) is thrown.
+ * Checks the API behind `client`. A refused key (AuthenticationError) or an unreachable API
+ * (TransientError, UnexpectedResponseError, RateLimitedError) is thrown.
  */
 export async function checkApi(client: ConnectClient): Promise<CheckResult> {
-  const problems: string[] = [];
   const warnings: string[] = [];
-  let schema: GraphQLSchema | null = null;
-  try {
-    schema = await introspect(client.transport);
-  } catch (err) {
-    if (!(err instanceof SchemaMismatchError || err instanceof GraphQLResponseError)) throw err;
-    warnings.push(`introspection is not available (${err.message}); only getChargepoints could be checked, by running it`);
+  const cat = await client.catalog();
+  if (!cat.schema) {
+    warnings.push(`introspection is not available (${cat.introspectionRefused ?? 'refused'}); each job's operations were sent once to learn what the API takes`);
+    await probe(client, warnings);
   }
+  const { blocked, missing, info } = cat.analysis();
+  const problems: string[] = [];
+  const degraded: string[] = [];
+  for (const [name, why] of blocked) {
+    const line = blockedLine(name, why);
+    if (jobsOf(name).essential.length > 0) problems.push(line);
+    else degraded.push(`${line} (${OPERATION_COST[name] ?? 'nothing'})`);
+  }
+  for (const m of missing) degraded.push(`${m.field} is not offered: ${m.cost}`);
+  warnings.push(...info);
 
   let dialect: Dialect | null = null;
-  if (schema) {
-    try {
-      dialect = dialectFromSchema(schema);
-    } catch (err) {
-      if (!(err instanceof SchemaMismatchError)) throw err;
-      problems.push(...err.problems);
-    }
-    if (dialect) problems.push(...validateOperations(schema, dialect));
-  } else {
+  if (!blocked.has('getChargepoints')) {
     try {
       dialect = await client.dialect();
+      // A real data request: proves the key works for data, not only for introspection.
+      if (cat.schema) await client.request('getChargepoints', dialect.pagination === 'offset' ? { offset: 0, limit: 1 } : { count: 1, page: 0 });
     } catch (err) {
-      if (!(err instanceof SchemaMismatchError)) throw err;
-      problems.push(...err.problems);
-    }
-  }
-
-  // A real data request: proves the key works for data, not only for introspection.
-  if (dialect && problems.length === 0) {
-    const op = chargepointOperations(dialect).getChargepoints;
-    try {
-      await client.transport.request(op, dialect.pagination === 'offset' ? { offset: 0, limit: 1 } : { count: 1, page: 0 });
-    } catch (err) {
-      if (err instanceof SchemaMismatchError) problems.push(...err.problems.map((p) => `getChargepoints: ${p}`));
+      if (err instanceof SchemaMismatchError) problems.push(err.problems.join('; '));
       else if (err instanceof GraphQLResponseError) problems.push(`getChargepoints failed: ${err.errors.map((e) => e.message).join('; ')}`);
       else throw err;
     }
   }
-  return { ok: problems.length === 0, dialect, problems, warnings };
+  const outcome = problems.length > 0 ? 'fatal' : degraded.length > 0 ? 'degraded' : 'ok';
+  return { outcome, ok: outcome !== 'fatal', dialect, problems, degraded, warnings };
 }
 
 export interface CheckOutput {
@@ -230,7 +129,7 @@ export interface CheckOutput {
 }
 
 /**
- * `connect-sync check`: prints one line per problem (or one line saying all is well) to `out`
+ * `connect-sync check`: prints one line per finding and a last line with the outcome to `out`
  * (stdout) and returns the exit code (see CHECK_EXIT above).
  */
 export async function checkCommand(config: Config, logger: Logger, out: CheckOutput = process.stdout): Promise<number> {
@@ -259,13 +158,20 @@ export async function checkCommand(config: Config, logger: Logger, out: CheckOut
   });
   try {
     const result = await checkApi(client);
-    for (const w of result.warnings) print(`warning: ${w}`);
-    for (const p of result.problems) print(p);
-    if (result.ok) {
-      print(`ok: ${where} accepts the API key, speaks the ${result.dialect ? dialectName(result.dialect) : 'unknown'} dialect, and every operation connect-sync sends is valid`);
+    for (const w of result.warnings) print(`note: ${w}`);
+    for (const d of result.degraded) print(`degraded: ${d}`);
+    for (const p of result.problems) print(`fatal: ${p}`);
+    const dialect = result.dialect ? dialectName(result.dialect) : 'unknown';
+    if (result.outcome === 'ok') {
+      print(`ok: ${where} accepts the API key, speaks the ${dialect} dialect, and offers everything connect-sync reads`);
       return CHECK_EXIT.ok;
     }
-    logger.error({ problems: result.problems.length }, 'the CONNECT API schema does not match what connect-sync sends');
+    if (result.outcome === 'degraded') {
+      print(`degraded: ${where} accepts the API key and speaks the ${dialect} dialect; every job runs, without the ${result.degraded.length} item(s) above`);
+      return CHECK_EXIT.ok;
+    }
+    logger.error({ problems: result.problems.length }, 'the CONNECT API lacks what a connect-sync job cannot work without');
+    print(`fatal: ${result.problems.length} problem(s) above block a job; ask the API operator, or switch that job off (SYNC_*_CRON empty)`);
     return CHECK_EXIT.problems;
   } catch (err) {
     if (err instanceof AuthenticationError) {

@@ -3,22 +3,11 @@
 // the shared limiter passed in; records are validated at the boundary (records.ts).
 import { z } from 'zod';
 import type { Logger } from '../log.js';
-import {
-  chargepointOperations,
-  getCard as getCardOp,
-  getCards as getCardsOp,
-  getChargingSession as getChargingSessionOp,
-  getChargingSessions as getChargingSessionsOp,
-  getContact as getContactOp,
-  getContacts as getContactsOp,
-  getPrice as getPriceOp,
-  remoteStart as remoteStartOp,
-  remoteStop as remoteStopOp,
-  updateCard as updateCardOp,
-  type Dialect,
-} from './documents.js';
-import { detectDialect } from './dialect.js';
+import { Catalog, loadCatalog, type Dialect } from './catalog.js';
+import type { Operation } from './operations.js';
+import type { OperationName } from './reference.js';
 import { GraphQLResponseError, SchemaMismatchError } from './errors.js';
+import { apiSchemaRequests } from '../metrics.js';
 import { unmarkDecimals } from './json.js';
 import type { Limiter } from './limiter.js';
 import { newPassStats, paginate, type Cursor, type FetchedPage, type Page, type Pass, type PassStats } from './paginate.js';
@@ -40,7 +29,7 @@ import {
   type PriceRecord,
   type SessionRecord,
 } from './records.js';
-import { createTransport, valueAt, type OperationLike, type RequestCounters, type RetryOptions, type Transport } from './transport.js';
+import { createTransport, valueAt, type RequestCounters, type RequestResult, type RetryOptions, type Transport } from './transport.js';
 
 export interface ConnectClientOptions {
   /** Full GraphQL endpoint (CONNECT_API_URL), e.g. https://host/graphql. */
@@ -56,7 +45,7 @@ export interface ConnectClientOptions {
   logger: Logger;
   /** Retry tuning; tests pass small delays. */
   retry?: Partial<RetryOptions> | undefined;
-  /** Skip detection and speak this dialect. */
+  /** Skip introspection: start from the reference's documents in this dialect and learn from validation errors. */
   dialect?: Dialect | undefined;
   /** Aborts requests and retry waits (shutdown). */
   signal?: AbortSignal | undefined;
@@ -80,8 +69,10 @@ export interface ClientStats {
 }
 
 export interface ConnectClient {
-  /** The dialect the server speaks (detected once, then cached). */
+  /** The dialect the server speaks (read once, then cached). */
   dialect(): Promise<Dialect>;
+  /** What this server offers (introspection, or what its validation errors taught), read once. */
+  catalog(): Promise<Catalog>;
   /** All chargepoints with their connectors and current connector status (the status poll). */
   chargepointPages(): Pass<ChargepointRecord>;
   contactPages(): Pass<ContactRecord>;
@@ -98,7 +89,9 @@ export interface ConnectClient {
   remoteStart(connectorId: string, tagId: string): Promise<RemoteActionResult>;
   remoteStop(sessionId: string): Promise<RemoteActionResult>;
   updateCard(tagId: string, changes: { name?: string; active?: boolean }): Promise<PageResult<CardRecord>>;
-  /** Low-level: one operation with retries, for `check` and diagnostics. */
+  /** Low-level: one operation as this server takes it (generated document, learning, schema re-read), for `check` and diagnostics. */
+  request(name: OperationName, variables: Record<string, unknown>, counters?: RequestCounters): Promise<RequestResult>;
+  /** Lowest level: one fixed document with retries. */
   readonly transport: Transport;
   /** Requests, retries and 429s since the client was created. */
   readonly stats: Readonly<ClientStats>;
@@ -130,93 +123,193 @@ const remoteResultSchema = z
   })
   .nullish();
 
+/** Validation-error rounds at most for one operation while learning the schema without introspection. */
+const MAX_LEARN_ROUNDS = 6;
+
+/** Variables for the arguments the server takes, typed as it declares them (an Int argument gets a number). */
+function variablesFor(op: Operation, variables: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(variables)) {
+    const type = op.args.get(name);
+    if (type === undefined || value === undefined) continue;
+    const base = type.replace(/!$/, '');
+    out[name] = (base === 'Int' || base === 'Float') && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  }
+  return out;
+}
+
 export function createConnectClient(options: ConnectClientOptions): ConnectClient {
   const logger = options.logger.child({ component: 'connect' });
   const transport = createTransport({ ...options, logger });
   const ctx: ParseContext = { logger };
   const pageSize = options.pageSize;
-  let dialectPromise: Promise<Dialect> | undefined = options.dialect ? Promise.resolve(options.dialect) : undefined;
+  let catalogPromise: Promise<Catalog> | undefined;
 
-  function dialect(): Promise<Dialect> {
-    if (!dialectPromise) {
-      dialectPromise = detectDialect(transport).then(
-        (d) => {
-          logger.info({ dialect: d }, 'CONNECT API dialect detected');
-          return d;
+  /** The server's catalog: read once (introspection) and kept; read again only when the schema changed. */
+  function catalog(counters?: RequestCounters): Promise<Catalog> {
+    if (!catalogPromise) {
+      catalogPromise = (options.dialect ? Promise.resolve(hintedCatalog(options.dialect)) : loadCatalog(transport, logger, counters)).then(
+        (c) => {
+          logger.info({ schema: c.mode, dialect: c.dialect() ?? undefined }, 'CONNECT API schema read');
+          return c;
         },
         (err: unknown) => {
-          dialectPromise = undefined; // try again next time
+          catalogPromise = undefined; // try again next time
           throw err;
         },
       );
     }
-    return dialectPromise;
+    return catalogPromise;
+  }
+
+  /** A caller that names the dialect skips introspection and starts from the reference in that dialect. */
+  function hintedCatalog(d: Dialect): Catalog {
+    const c = new Catalog(null, logger, 'dialect given by the caller');
+    if (d.pagination === 'paged') c.learn('getChargepoints', [{ message: 'Unknown argument "offset" on field "Query.getChargepoints".', path: undefined, code: undefined }]);
+    c.confirm('getChargepoints');
+    return c;
+  }
+
+  /**
+   * Sends one operation as this server takes it. Without introspection, validation errors teach the
+   * document (a few rounds, each logged and counted); with it, a validation error on a document
+   * that was built from the schema means the schema changed: it is read again once and the
+   * operation re-sent, without a restart.
+   */
+  async function send(name: OperationName, variables: Record<string, unknown>, counters?: RequestCounters): Promise<RequestResult> {
+    let reread = false;
+    for (let round = 0; ; round++) {
+      const current = catalog(counters);
+      const cat = await current;
+      const op = cat.operation(name);
+      try {
+        const result = await transport.request(op, variablesFor(op, variables), counters);
+        cat.confirm(name);
+        return result;
+      } catch (err) {
+        if (!(err instanceof SchemaMismatchError) || err.errors.length === 0) throw err;
+        const messages = [...new Set(err.errors.map((e) => e.message))].slice(0, 5);
+        if (!cat.schema) {
+          // Another request of this operation may have learnt from the same errors meanwhile.
+          const learnt = cat.learn(name, err.errors, op) || (cat.draft(name).operation !== op && cat.draft(name).notes.fatal.length === 0);
+          if (round < MAX_LEARN_ROUNDS && learnt) {
+            apiSchemaRequests.inc({ reason: 'learning' });
+            logger.info({ operation: name, round: round + 1, errors: messages }, "learnt from the API's validation errors; sending again");
+            continue;
+          }
+          cat.operation(name); // throws the one-line fatal problem when learning found one
+          throw err;
+        }
+        if (reread) throw err;
+        reread = true;
+        logger.warn({ operation: name, errors: messages.slice(0, 3) }, 'the CONNECT API schema changed; reading it again');
+        // Concurrent requests that failed alike read it once between them.
+        if (catalogPromise === current) catalogPromise = undefined;
+      }
+    }
+  }
+
+  /** The dialect: from the schema, or (without introspection) from a one-record request, once. */
+  async function dialect(counters?: RequestCounters): Promise<Dialect> {
+    let cat = await catalog(counters);
+    if (!cat.isConfirmed('getChargepoints')) {
+      const draft = cat.draft('getChargepoints');
+      await send('getChargepoints', draft.pagination === 'paged' ? { count: 1, page: 0 } : { offset: 0, limit: 1 }, counters);
+      cat = await catalog(counters);
+    }
+    cat.operation('getChargepoints');
+    const d = cat.dialect();
+    if (!d) throw new SchemaMismatchError(['getChargepoints: the paging style could not be told'], { operation: 'getChargepoints' });
+    return d;
   }
 
   /** Runs a list operation and parses its page. */
   async function fetchList<T>(
-    op: OperationLike & { listPath?: readonly string[] },
+    name: OperationName,
     variables: Record<string, unknown>,
     counters: RequestCounters,
     entity: EntityName,
     parseOne: (raw: unknown) => ParseOutcome<T>,
-    reportedTotal?: (data: Record<string, unknown>) => number | null,
+    options: { reportedTotal?: (data: Record<string, unknown>) => number | null; keep?: (record: T) => boolean } = {},
   ): Promise<FetchedPage<T>> {
-    const result = await transport.request(op, variables, counters);
-    const list = listAt(result.data, op.listPath ?? [op.name]);
+    const result = await send(name, variables, counters);
+    const cat = await catalog();
+    const op = cat.operation(name);
+    const list = listAt(result.data, op.listPath ?? [name]);
     const parsed = parseList(list, parseOne, entity, result.recordErrors);
     return {
       ...parsed,
+      records: options.keep ? parsed.records.filter(options.keep) : parsed.records,
       received: list.length,
       receivedKeys: list.map(fingerprint),
       attempts: result.attempts,
-      ...(reportedTotal ? { reportedTotal: reportedTotal(result.data) } : {}),
+      ...(options.reportedTotal ? { reportedTotal: options.reportedTotal(result.data) } : {}),
     };
   }
 
   /** A single-record query: no record when the API answers null; a record with persisting field errors becomes a reject. */
-  async function single<T>(
-    op: OperationLike,
-    variables: Record<string, unknown>,
-    entity: EntityName,
-    parseOne: (raw: unknown) => ParseOutcome<T>,
-  ): Promise<PageResult<T>> {
-    const { data, recordErrors } = await transport.request(op, variables);
-    const raw = data[op.name];
+  async function single<T>(name: OperationName, variables: Record<string, unknown>, entity: EntityName, parseOne: (raw: unknown) => ParseOutcome<T>): Promise<PageResult<T>> {
+    const { data, recordErrors } = await send(name, variables);
+    const raw = data[name];
     if (raw === null || raw === undefined) return { records: [], rejects: [] };
     return parseList([raw], parseOne, entity, recordErrors);
   }
 
-  async function remote(op: OperationLike, variables: Record<string, unknown>): Promise<RemoteActionResult> {
-    const { data, recordErrors } = await transport.request(op, variables);
-    const raw = data[op.name];
+  async function remote(name: OperationName, variables: Record<string, unknown>): Promise<RemoteActionResult> {
+    const { data, recordErrors } = await send(name, variables);
+    const raw = data[name];
     const error = recordErrors.get(0);
-    if (error !== undefined) throw new GraphQLResponseError([{ message: error, path: [op.name], code: undefined }], data, { operation: op.name });
+    if (error !== undefined) throw new GraphQLResponseError([{ message: error, path: [name], code: undefined }], data, { operation: name });
     const parsed = remoteResultSchema.safeParse(raw);
     if (!parsed.success || !parsed.data) {
-      throw new SchemaMismatchError([`${op.name} answered ${JSON.stringify(raw)?.slice(0, 200)}, not { message session status }`], { operation: op.name });
+      throw new SchemaMismatchError([`${name} answered ${JSON.stringify(raw)?.slice(0, 200)}, not { message session status }`], { operation: name });
     }
     const r = parsed.data;
     return { message: r.message ?? null, session: r.session === null || r.session === undefined ? null : String(r.session), status: r.status ?? null, raw };
   }
 
-  function offsetFetcher<T>(
-    op: OperationLike,
+  /** Whether the server takes argument `arg` of operation `name` (optional arguments may be missing). */
+  async function takes(name: OperationName, arg: string): Promise<boolean> {
+    return (await catalog()).operation(name).args.has(arg);
+  }
+
+  /**
+   * A per-contact list. `active: true` where the server has no `active` argument: every record is
+   * paged and only the active ones kept (status ACTIVE, any case).
+   */
+  function contactList<T>(
+    name: 'getCards' | 'getChargingSessions',
     entity: EntityName,
+    keyOf: (r: T) => string,
     variables: Record<string, unknown>,
     parseOne: (raw: unknown) => ParseOutcome<T>,
-  ) {
-    return (cursor: Cursor, counters: RequestCounters) =>
-      fetchList(op, { ...variables, offset: cursor.offset, limit: cursor.limit }, counters, entity, parseOne);
+    activeOnly?: (record: T) => boolean,
+  ): Pass<T> {
+    const stats = newPassStats();
+    async function* pages(): AsyncGenerator<Page<T>, PassStats, undefined> {
+      const keep = activeOnly && !(await takes(name, 'active')) ? activeOnly : undefined;
+      return yield* paginate<T>(
+        {
+          operation: name,
+          style: 'offset',
+          pageSize,
+          keyOf,
+          logger,
+          fetchPage: (cursor, counters) =>
+            fetchList(name, { ...variables, offset: cursor.offset, limit: cursor.limit }, counters, entity, parseOne, keep ? { keep } : {}),
+        },
+        stats,
+      );
+    }
+    return Object.assign(pages(), { stats });
   }
 
   function chargepointPages(): Pass<ChargepointRecord> {
     const stats = newPassStats();
     const parseOne = (raw: unknown) => parseChargepoint(raw, ctx);
-    // The paging style is known once the dialect is: detect it (cached) on the first next().
+    // The paging style is known once the schema is: read it (cached) on the first next().
     async function* pages(): AsyncGenerator<Page<ChargepointRecord>, PassStats, undefined> {
-      const d = await dialect();
-      const op = chargepointOperations(d).getChargepoints;
+      const d = await dialect(stats);
       const paged = d.pagination === 'paged';
       return yield* paginate<ChargepointRecord>(
         {
@@ -227,12 +320,12 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
           logger,
           fetchPage: (cursor, counters) =>
             fetchList(
-              op,
+              'getChargepoints',
               paged ? { count: cursor.limit, page: cursor.page } : { offset: cursor.offset, limit: cursor.limit },
               counters,
               'chargepoint',
               parseOne,
-              paged ? (data) => numberOrNull((data['getChargepoints'] as Record<string, unknown> | null)?.['total']) : undefined,
+              paged ? { reportedTotal: (data) => numberOrNull((data['getChargepoints'] as Record<string, unknown> | null)?.['total']) } : {},
             ),
         },
         stats,
@@ -242,7 +335,9 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   }
 
   return {
-    dialect,
+    dialect: () => dialect(),
+    catalog: () => catalog(),
+    request: send,
     chargepointPages,
     contactPages: () =>
       paginate({
@@ -251,49 +346,28 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
         pageSize,
         keyOf: (r: ContactRecord) => r.id,
         logger,
-        fetchPage: offsetFetcher(getContactsOp, 'contact', {}, (raw) => parseContact(raw, ctx)),
+        fetchPage: (cursor, counters) => fetchList('getContacts', { offset: cursor.offset, limit: cursor.limit }, counters, 'contact', (raw) => parseContact(raw, ctx)),
       }),
     cardPages: (contactId, opts = {}) =>
-      paginate({
-        operation: 'getCards',
-        style: 'offset',
-        pageSize,
-        keyOf: (r: CardRecord) => r.tagId,
-        logger,
-        fetchPage: offsetFetcher(getCardsOp, 'card', { contactId, ...(opts.active !== undefined ? { active: opts.active } : {}) }, (raw) =>
-          parseCard(raw, ctx, contactId),
-        ),
-      }),
+      contactList<CardRecord>('getCards', 'card', (r) => r.tagId, { contactId, active: opts.active }, (raw) => parseCard(raw, ctx, contactId)),
     sessionPages: (contactId, opts = {}) =>
-      paginate({
-        operation: 'getChargingSessions',
-        style: 'offset',
-        pageSize,
-        keyOf: (r: SessionRecord) => r.id,
-        logger,
-        fetchPage: offsetFetcher(
-          getChargingSessionsOp,
-          'session',
-          {
-            contactId,
-            ...(opts.active !== undefined ? { active: opts.active } : {}),
-            ...(opts.tagId !== undefined ? { tagId: opts.tagId } : {}),
-          },
-          (raw) => parseSession(raw, ctx, contactId),
-        ),
-      }),
-    getChargepoint: async (by) => {
-      const ops = chargepointOperations(await dialect());
-      return single(ops.getChargepoint, { ...by }, 'chargepoint', (raw) => parseChargepoint(raw, ctx));
-    },
-    getContact: (id) => single(getContactOp, { id }, 'contact', (raw) => parseContact(raw, ctx)),
-    getCard: (tagId) => single(getCardOp, { tagId }, 'card', (raw) => parseCard(raw, ctx)),
-    getChargingSession: (id) => single(getChargingSessionOp, { id }, 'session', (raw) => parseSession(raw, ctx)),
+      contactList<SessionRecord>(
+        'getChargingSessions',
+        'session',
+        (r) => r.id,
+        { contactId, active: opts.active, tagId: opts.tagId },
+        (raw) => parseSession(raw, ctx, contactId),
+        opts.active === true ? (r) => r.status?.toUpperCase() === 'ACTIVE' : undefined,
+      ),
+    getChargepoint: (by) => single('getChargepoint', { ...by }, 'chargepoint', (raw) => parseChargepoint(raw, ctx)),
+    getContact: (id) => single('getContact', { id }, 'contact', (raw) => parseContact(raw, ctx)),
+    getCard: (tagId) => single('getCard', { tagId }, 'card', (raw) => parseCard(raw, ctx)),
+    getChargingSession: (id) => single('getChargingSession', { id }, 'session', (raw) => parseSession(raw, ctx)),
     getPrice: (chargepointId, tagId) =>
-      single(getPriceOp, { chargepoint: chargepointId, ...(tagId !== undefined ? { tagId } : {}) }, 'price', (raw) => parsePrice(raw, ctx, chargepointId, tagId)),
-    remoteStart: (connectorId, tagId) => remote(remoteStartOp, { connectorId, tagId }),
-    remoteStop: (sessionId) => remote(remoteStopOp, { session: sessionId }),
-    updateCard: (tagId, changes) => single(updateCardOp, { tagId, ...changes }, 'card', (raw) => parseCard(raw, ctx)),
+      single('getPrice', { chargepoint: chargepointId, tagId }, 'price', (raw) => parsePrice(raw, ctx, chargepointId, tagId)),
+    remoteStart: (connectorId, tagId) => remote('remoteStart', { connectorId, tagId }),
+    remoteStop: (sessionId) => remote('remoteStop', { session: sessionId }),
+    updateCard: (tagId, changes) => single('updateCard', { tagId, ...changes }, 'card', (raw) => parseCard(raw, ctx)),
     transport,
     get stats() {
       return transport.stats;

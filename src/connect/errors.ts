@@ -94,6 +94,8 @@ export interface GraphQLErrorSummary {
   message: string;
   path: ReadonlyArray<string | number> | undefined;
   code: string | undefined;
+  /** Where in the sent document the error points (validation errors), when the server says. */
+  locations?: ReadonlyArray<{ line: number; column: number }> | undefined;
 }
 
 /** GraphQL `errors` that concern the whole operation (not single records of a page). */
@@ -124,15 +126,21 @@ export class SchemaMismatchError extends ConnectApiError {
   readonly problems: readonly string[];
   /** For a single-record query whose record failed validation. */
   readonly rejects: readonly Reject[];
+  /** The server's validation errors, when it answered some (with their locations in the document). */
+  readonly errors: readonly GraphQLErrorSummary[];
 
-  constructor(problems: readonly string[], options: ConnectErrorOptions & { rejects?: readonly Reject[] } = {}) {
+  constructor(problems: readonly string[], options: ConnectErrorOptions & { rejects?: readonly Reject[]; errors?: readonly GraphQLErrorSummary[] } = {}) {
+    // One readable line however many errors the server listed: each distinct problem once, at most five.
+    const distinct = [...new Set(problems)];
+    const shown = distinct.slice(0, 5).join('; ') + (distinct.length > 5 ? ` (and ${distinct.length - 5} more)` : '');
     super(
       `the CONNECT API does not match what connect-sync expects${options.operation ? ` (${options.operation})` : ''}: ` +
-        `${problems.join('; ')}; run \`connect-sync check\` for the full list and update connect-sync or ask the operator`,
+        `${shown}; run \`connect-sync check\` for the full list`,
       options,
     );
-    this.problems = problems;
+    this.problems = distinct;
     this.rejects = options.rejects ?? [];
+    this.errors = options.errors ?? [];
   }
 }
 

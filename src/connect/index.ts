@@ -4,8 +4,10 @@ export { createConnectClient } from './client.js';
 export type { ClientStats, ConnectClient, ConnectClientOptions, RemoteActionResult } from './client.js';
 export { createLimiter, type Limiter, type LimiterOptions } from './limiter.js';
 export { collect, type Page, type Pass, type PassStats } from './paginate.js';
-export { OFFSET_DIALECT, PAGED_DIALECT, dialectName, type Dialect } from './documents.js';
-export { checkApi, checkCommand, validateOperations, CHECK_EXIT, type CheckResult } from './check.js';
+export { Catalog, dialectName, type Dialect } from './catalog.js';
+export { OFFSET_DIALECT, PAGED_DIALECT } from './dialects.js';
+export { checkApi, checkCommand, CHECK_EXIT, type CheckResult } from './check.js';
+export { ALL_OPERATIONS, JOB_OPERATIONS, type JobName, type OperationName } from './reference.js';
 export { DEFAULT_RETRY, type RetryOptions } from './transport.js';
 export {
   AbortedError,

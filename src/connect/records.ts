@@ -3,6 +3,7 @@
 // plain dates or date-times, unknown enum values, extra fields, nulls, implausible numbers are all
 // kept); strict only where a record would be unusable (no key, a non-number where a number
 // belongs, an unreadable date). A record that fails becomes a Reject, never a failed page.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import { unknownValues } from '../metrics.js';
@@ -11,7 +12,8 @@ import { decimalText, unmarkDecimals } from './json.js';
 // ---- record types ----------------------------------------------------------------------------
 
 export interface LocationRecord {
-  id: string | null;
+  /** The upstream id, or a fingerprint of the content where the server has none (locationKey). */
+  id: string;
   name: string | null;
   street: string | null;
   zip: string | null;
@@ -264,31 +266,86 @@ export function noteEnumValue(field: string, value: string | null, logger: Logge
 
 // ---- schemas ---------------------------------------------------------------------------------
 
-const locationSchema = z.looseObject({
-  id: optionalId,
-  name: text,
-  street: text,
-  zip: text,
-  city: text,
-  country: text,
-  latitude: num,
-  longitude: num,
-});
+// Location: the reference never defines the type, so its fields are whatever the server offers.
+// Typed columns are filled through the usual names, at the top level or one object down (an
+// `address { city }`, `coordinates { lat lng }`); the record as received stays in `raw`.
+const LOCATION_NAMES: Readonly<Record<Exclude<keyof LocationRecord, 'id'>, readonly string[]>> = {
+  name: ['name', 'title'],
+  street: ['street', 'streetAddress', 'streetName', 'addressLine1', 'address1', 'address', 'line1'],
+  zip: ['zip', 'postalCode', 'zipCode', 'postcode', 'postCode'],
+  city: ['city', 'town', 'locality'],
+  country: ['country', 'countryCode', 'countryIso'],
+  latitude: ['latitude', 'lat'],
+  longitude: ['longitude', 'lng', 'lon', 'long'],
+};
+const LOCATION_ID_NAMES = ['id', 'uuid', 'locationId'];
 
-const location = locationSchema.nullish().transform((l): LocationRecord | null =>
-  l
-    ? {
-        id: l.id,
-        name: l.name,
-        street: l.street,
-        zip: l.zip,
-        city: l.city,
-        country: l.country,
-        latitude: l.latitude,
-        longitude: l.longitude,
-      }
-    : null,
-);
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The first usable value under one of `names`: at the top level, else inside a nested object. */
+function pick(obj: Record<string, unknown>, names: readonly string[], accept: (v: unknown) => boolean): unknown {
+  for (const n of names) if (accept(obj[n])) return obj[n];
+  for (const v of Object.values(obj)) {
+    if (!isPlainObject(v)) continue;
+    for (const n of names) if (accept(v[n])) return v[n];
+  }
+  return undefined;
+}
+
+/** JSON with sorted keys at every level: the same content always prints the same. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isPlainObject(v)) {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * A location's key: the upstream id where the server has one, else `fp:` + the first 32 hex digits
+ * of the SHA-256 of the location as received, printed as JSON with its keys sorted (the same
+ * content always gets the same key; a changed address is a new location).
+ */
+export function locationKey(raw: Record<string, unknown>): string {
+  const id = pick(raw, LOCATION_ID_NAMES, (v) => (typeof v === 'string' && v.trim() !== '') || (typeof v === 'number' && Number.isFinite(v)));
+  if (id !== undefined && LOCATION_ID_NAMES.some((n) => raw[n] === id)) return String(id);
+  return `fp:${createHash('sha256').update(canonicalJson(unmarkDecimals(raw))).digest('hex').slice(0, 32)}`;
+}
+
+const isText = (v: unknown) => (typeof v === 'string' && v.trim() !== '') || typeof v === 'number';
+const isNumberLike = (v: unknown) => (typeof v === 'number' && Number.isFinite(v)) || decimalText(v) !== undefined || (typeof v === 'string' && NUMERIC.test(v.trim()));
+
+/** Normalises a location of any shape; null for null, an empty object or a non-object. */
+export function normaliseLocation(raw: unknown): LocationRecord | null {
+  if (!isPlainObject(raw) || Object.keys(raw).length === 0) return null;
+  const textOf = (names: readonly string[]) => {
+    const v = pick(raw, names, isText);
+    return v === undefined ? null : String(v);
+  };
+  const numberOf = (names: readonly string[]) => {
+    const v = pick(raw, names, isNumberLike);
+    if (v === undefined) return null;
+    const marked = decimalText(v);
+    return Number(marked ?? v);
+  };
+  return {
+    id: locationKey(raw),
+    name: textOf(LOCATION_NAMES.name),
+    street: textOf(LOCATION_NAMES.street),
+    zip: textOf(LOCATION_NAMES.zip),
+    city: textOf(LOCATION_NAMES.city),
+    country: textOf(LOCATION_NAMES.country),
+    latitude: numberOf(LOCATION_NAMES.latitude),
+    longitude: numberOf(LOCATION_NAMES.longitude),
+  };
+}
+
+const location = z.unknown().optional().transform((l): LocationRecord | null => normaliseLocation(l));
 
 // Connector.status is an object { status, updatedAt }; the older REST API sent a bare string.
 const connectorStatus = z.preprocess(

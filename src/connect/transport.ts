@@ -125,8 +125,14 @@ const AUTH_CODES = new Set(['UNAUTHENTICATED', 'UNAUTHORIZED', 'FORBIDDEN']);
 function summarise(errors: unknown): GraphQLErrorSummary[] {
   if (!Array.isArray(errors)) return errors ? [{ message: scrubSecrets(String(JSON.stringify(errors))), path: undefined, code: undefined }] : [];
   return errors.map((e: unknown) => {
-    const o = (e ?? {}) as { message?: unknown; path?: unknown; extensions?: { code?: unknown } };
+    const o = (e ?? {}) as { message?: unknown; path?: unknown; locations?: unknown; extensions?: { code?: unknown } };
+    const locations = Array.isArray(o.locations)
+      ? (o.locations as Array<{ line?: unknown; column?: unknown }>)
+          .filter((l) => typeof l?.line === 'number')
+          .map((l) => ({ line: l.line as number, column: typeof l.column === 'number' ? l.column : 0 }))
+      : undefined;
     return {
+      locations,
       message: scrubSecrets(typeof o.message === 'string' ? o.message : 'unknown error'),
       path: Array.isArray(o.path) ? (o.path.filter((p) => typeof p === 'string' || typeof p === 'number') as Array<string | number>) : undefined,
       code: typeof o.extensions?.code === 'string' ? o.extensions.code : undefined,
@@ -340,7 +346,7 @@ export function createTransport(options: TransportOptions): Transport {
         case 'schema':
           throw new SchemaMismatchError(
             outcome.errors.map((e) => e.message),
-            { operation },
+            { operation, errors: outcome.errors },
           );
         case 'graphql': {
           // Server-side failures (INTERNAL_SERVER_ERROR, ...) of a query are asked again like a 5xx.

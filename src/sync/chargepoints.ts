@@ -9,7 +9,7 @@ import { analyzeSeen, recordSeen, resetSeen, type SeenKind } from '../db/seen.js
 import { connectorsByStatus as connectorsGauge, statusTransitions } from '../metrics.js';
 import { runJob, type JobContext, type JobResult, type RunHandle } from './job.js';
 import { toRejectRow, uncountedRequests } from './pass.js';
-import { GraphQLResponseError } from '../connect/errors.js';
+import { GraphQLResponseError, SchemaMismatchError } from '../connect/errors.js';
 
 export interface ChargepointPage {
   records: ChargepointRecord[];
@@ -151,6 +151,11 @@ async function confirmCandidates(
       const found = await source.getChargepoint({ id });
       stillThere = found.records.some((r) => r.id === id);
     } catch (err) {
+      if (err instanceof SchemaMismatchError) {
+        // This API offers no usable getChargepoint: the rest are deleted unconfirmed, as beyond the limit.
+        run.logger.warn({ reason: err.problems.join('; ') }, 'deletion candidates cannot be confirmed one by one on this API');
+        break;
+      }
       // "Not found" answers as a GraphQL error; anything else (network, auth) proves nothing.
       stillThere = !(err instanceof GraphQLResponseError);
     }
@@ -184,9 +189,10 @@ export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
   const locationIds = new Set<string>();
   for (const cp of page.records) {
     const loc = cp.location;
-    if (loc?.id && !locationIds.has(loc.id)) {
+    if (loc && !locationIds.has(loc.id)) {
       locationIds.add(loc.id);
-      out.locations.push({ ...loc, id: loc.id, raw: loc });
+      // The location as received (any shape the server has), beside the typed columns.
+      out.locations.push({ ...loc, raw: (cp.raw as { location?: unknown } | null)?.location ?? loc });
     }
     out.chargepoints.push({
       id: cp.id,

@@ -1,6 +1,7 @@
 // `sync contacts`, `sync cards`, `sync sessions [--active]`: contacts are paged; cards and sessions
 // can only be listed per contact, so they fan out over the known, non-deleted contacts.
 import type { ConnectClient } from '../connect/client.js';
+import { SchemaMismatchError } from '../connect/errors.js';
 import type { CardRecord, ContactRecord, SessionRecord } from '../connect/records.js';
 import {
   activeSessionsNotIn,
@@ -116,8 +117,13 @@ export async function syncSessions(client: ConnectClient, ctx: JobContext, setti
             yield ended;
           })(),
           fetch: async function* (id) {
-            const r = await client.getChargingSession(id);
-            yield { records: r.records, rejects: r.rejects, requestAttempts: 1 };
+            try {
+              const r = await client.getChargingSession(id);
+              yield { records: r.records, rejects: r.rejects, requestAttempts: 1 };
+            } catch (err) {
+              // No usable getChargingSession on this API: the next full sessions pass brings the final values.
+              if (!(err instanceof SchemaMismatchError)) throw err;
+            }
           },
           write,
           concurrency: fanOutWorkers(settings.concurrency),

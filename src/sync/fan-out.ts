@@ -2,7 +2,7 @@
 // workers walk the list of ids, each id's own pagination goes through the client's shared
 // limiter, and the records they bring are written in batches of one page size — one statement
 // per table per batch — so memory stays bounded by the page size whatever the network's size.
-import { AuthenticationError } from '../connect/errors.js';
+import { AuthenticationError, SchemaMismatchError } from '../connect/errors.js';
 import type { Reject } from '../connect/records.js';
 import type { Db } from '../db/database.js';
 import { addToRun, insertRejects, type RunCounters } from '../db/runs.js';
@@ -105,7 +105,8 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
       } catch (err) {
         // A wrong key fails every id alike: stop the run instead of failing them one by one. A
         // request cut by shutdown is no failure of this id either.
-        if (err instanceof AuthenticationError || err instanceof AbortedError || run.signalled()) {
+        // A refused key or a schema the job cannot work with fails every id alike: the run fails.
+        if (err instanceof AuthenticationError || err instanceof SchemaMismatchError || err instanceof AbortedError || run.signalled()) {
           fatal ??= err;
           return;
         }
