@@ -71,6 +71,12 @@ export async function stubServer(
         query?: string;
       };
       const entry = { operationName: body.operationName, variables: body.variables ?? {}, query: body.query ?? '' };
+      if (entry.query.includes('__schema')) {
+        // Like many production servers, the stand-in refuses introspection (not recorded as a request).
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: 'GraphQL introspection is not allowed', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }));
+        return;
+      }
       requests.push({ operationName: entry.operationName, variables: entry.variables });
       const out = answer(entry);
       const text = typeof out === 'string' ? out : JSON.stringify(out);
