@@ -150,7 +150,9 @@ export async function loadCatalog(transport: Transport, logger: Logger, counters
     ({ data } = await transport.request(introspectionOperation, {}, counters));
   } catch (err) {
     if (!(err instanceof SchemaMismatchError || err instanceof GraphQLResponseError)) throw err;
-    const reason = compact(uniqueMessages(err).join('; '));
+    // A refusal often comes as one error per introspected field: say it once.
+    const messages = uniqueMessages(err);
+    const reason = compact(`${messages[0] ?? err.message}${messages.length > 1 ? ` (and ${messages.length - 1} more error(s) like it)` : ''}`);
     const key = `introspection:${reason}`;
     if (!warned.has(key)) {
       warned.add(key);
@@ -169,7 +171,6 @@ export async function loadCatalog(transport: Transport, logger: Logger, counters
 }
 
 function uniqueMessages(err: ConnectApiError): string[] {
-  if (err instanceof SchemaMismatchError) return [...new Set(err.errors.length ? err.errors.map((e) => e.message) : err.problems)];
-  if (err instanceof GraphQLResponseError) return [...new Set(err.errors.map((e) => e.message))];
-  return [err.message];
+  const all = err instanceof SchemaMismatchError ? (err.errors.length ? err.errors.map((e) => e.message) : err.problems) : err instanceof GraphQLResponseError ? err.errors.map((e) => e.message) : [err.message];
+  return [...new Set(all)];
 }

@@ -199,7 +199,7 @@ export function learn(draft: Draft, errors: readonly GraphQLErrorSummary[], sent
         const spec = node.spec;
         if (!spec) continue;
         const alternativeLeft = spec.names.some((n) => n !== node.name && siblings?.some((s) => s.name === n && s.spec === spec));
-        if (alternativeLeft) continue;
+        if (alternativeLeft || spec.dialectOnly) continue;
         if (spec.essential) draft.notes.fatal.push(missingText(node.parent, spec));
         else draft.notes.missing.push({ field: `${node.parent}.${spec.names[0]}`, cost: spec.cost ?? 'nothing connect-sync stores' });
       }

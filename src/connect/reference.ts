@@ -22,6 +22,8 @@ export interface RefField {
   readonly essential?: boolean;
   /** What a missing field costs, for `check` and the warning, e.g. "contacts.fax stays empty". */
   readonly cost?: string;
+  /** Belongs to one reading of the reference only (the paging dialects): asked where offered, never reported missing. */
+  readonly dialectOnly?: boolean;
 }
 
 export type RefType = readonly RefField[];
@@ -32,9 +34,9 @@ const leaf = (name: string, cost?: string): RefField => (cost ? { names: [name],
 export const REFERENCE_TYPES: Readonly<Record<string, RefType>> = {
   PaginatedChargepoints: [
     { names: ['chargepoints'], of: 'Chargepoint', essential: true },
-    leaf('count', 'the pass cannot compare its count with the reported one'),
-    leaf('nextPage', 'none (the end of the list is an empty page anyway)'),
-    leaf('total', 'the pass cannot compare its count with the reported total'),
+    { names: ['count'], dialectOnly: true },
+    { names: ['nextPage'], dialectOnly: true },
+    { names: ['total'], dialectOnly: true },
   ],
   Chargepoint: [
     { names: ['id', 'uuid'], essential: true },

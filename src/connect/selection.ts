@@ -85,6 +85,7 @@ export function fromSchema(type: Composite, ref: string, notes: BuildNotes): Sel
     const name = f.names.find((n) => fields[n] !== undefined && selectable(fields[n]));
     if (name === undefined) {
       const text = missingText(ref, f);
+      if (f.dialectOnly) continue;
       if (f.essential) notes.fatal.push(text);
       else notes.missing.push({ field: `${ref}.${f.names[0]}`, cost: f.cost ?? 'nothing connect-sync stores' });
       continue;

@@ -57,7 +57,7 @@ function config(url: string, apiKey?: string) {
 test.each(['offset', 'paged'] as const)('passes on the %s dialect (checkApi and checkCommand)', async (dialect) => {
   const s = await sim({ dialect, chargepoints: 3, contacts: 2 });
   const result = await checkApi(makeClient(s));
-  expect(result).toMatchObject({ ok: true, problems: [], dialect: { pagination: dialect } });
+  expect(result).toMatchObject({ outcome: 'ok', ok: true, problems: [], degraded: [], dialect: { pagination: dialect } });
 
   const out = output();
   expect(await checkCommand(config(s.url, s.apiKey), silentLogger, out)).toBe(CHECK_EXIT.ok);
@@ -65,9 +65,36 @@ test.each(['offset', 'paged'] as const)('passes on the %s dialect (checkApi and 
   expect(out.lines[0]).toMatch(new RegExp(`^ok: .* speaks the ${dialect} dialect`));
 });
 
-test('fails naming the type and field on a schema that lacks one', async () => {
+test('degraded: documented nullable fields the API leaves out are listed with what they cost; exit 0', async () => {
+  const s = await sim({ chargepoints: 3, contacts: 2, schema: 'missing-nullable' });
+  const out = output();
+  expect(await checkCommand(config(s.url, s.apiKey), silentLogger, out)).toBe(CHECK_EXIT.ok);
+  expect(out.lines).toEqual([
+    'degraded: Connector.name is not offered: connectors.name stays empty',
+    'degraded: Chargepoint.createdAt is not offered: chargepoints.upstream_created_at stays empty',
+    'degraded: Contact.fax is not offered: contacts.fax stays empty',
+    'degraded: Contact.gender is not offered: contacts.gender stays empty',
+    'degraded: Card.rate is not offered: cards.rate stays empty',
+    'degraded: Session.tariff is not offered: charging_sessions.tariff stays empty',
+    expect.stringMatching(/^degraded: http:\/\/127\.0\.0\.1:\d+\/graphql accepts the API key and speaks the offset dialect; every job runs, without the 6 item\(s\) above$/),
+  ]);
+});
+
+test('introspection refused: the same findings, learnt from validation errors; the refusal is said once', async () => {
+  const s = await sim({ chargepoints: 3, contacts: 2, schema: 'closed', dialect: 'paged' });
+  const result = await checkApi(makeClient(s));
+  expect(result.outcome).toBe('degraded');
+  expect(result.dialect).toEqual({ pagination: 'paged', key: 'uuid' });
+  expect(result.degraded).toContain('Contact.fax is not offered: contacts.fax stays empty');
+  expect(result.degraded).toContain('Chargepoint.createdAt is not offered: chargepoints.upstream_created_at stays empty');
+  expect(result.warnings).toHaveLength(1);
+  expect(result.warnings[0]).toMatch(/^introspection is not available \(GraphQL introspection has been disabled.*\(and \d+ more error\(s\) like it\)\)/);
+  expect(result.warnings[0]!.length).toBeLessThan(400);
+});
+
+test('fatal: what a job cannot work without is named with the job it blocks; exit 1', async () => {
   let sdl = typeDefs('offset');
-  sdl = editType(sdl, 'Connector', /\n\s*id: ID!/, '\n  uuid: ID!');
+  sdl = editType(sdl, 'Connector', /\n\s*id: ID!/, '\n  connectorKey: ID!');
   sdl = editType(sdl, 'Location', /\n\s*zip: String/, '');
   sdl = editType(sdl, 'Session', /\n\s*meterTotal: Int/, '\n  meterTotal: [Int]\n  energy: SessionEnergy');
   sdl += '\ntype SessionEnergy { wh: Int }\n';
@@ -75,35 +102,41 @@ test('fails naming the type and field on a schema that lacks one', async () => {
   const api = await yogaServer(sdl);
 
   const result = await checkApi(makeClient(api));
-  expect(result.ok).toBe(false);
-  expect(result.dialect?.pagination).toBe('offset');
-  expect(result.problems).toContain('Connector.id is missing; the API offers uuid (used by getChargepoints, getChargepoint)');
-  expect(result.problems.find((p) => p.startsWith('Location.zip is missing'))).toMatch(
-    /^Location\.zip is missing; Location has id, name, street, city, .* \(used by getChargepoints, getChargepoint, getContacts, getContact\)$/,
-  );
-  expect(result.problems.find((p) => p.startsWith('Query.getPrice'))).toBe('Query.getPrice is missing; Query has getCard, getCards, getChargepoint, getChargepoints, getChargingSession, getChargingSessions, getContact, getContacts, getTariff (used by getPrice)');
-  // A list where a scalar was is not a validation error; it is not reported (the records reject it).
-  expect(result.problems).toHaveLength(3);
+  expect(result.outcome).toBe('fatal');
+  expect(result.dialect).toBeNull();
+  expect(result.problems).toEqual([
+    'getChargepoints: Connector has neither id nor uuid: the chargepoints job cannot run',
+    'getPrice: Query.getPrice is not offered: the prices job cannot run',
+  ]);
+  // The lookup that only confirms deletions is not fatal; a Location without zip is simply read as it is.
+  expect(result.degraded).toEqual([
+    'getChargepoint: Connector has neither id nor uuid: the chargepoints job does without it (deletion candidates are not confirmed one by one before they are marked deleted)',
+  ]);
 
   const out = output();
   expect(await checkCommand(config(api.url, api.apiKey), silentLogger, out)).toBe(CHECK_EXIT.problems);
-  expect(out.lines).toEqual(result.problems);
+  expect(out.lines).toEqual([
+    ...result.degraded.map((d) => `degraded: ${d}`),
+    ...result.problems.map((p) => `fatal: ${p}`),
+    'fatal: 2 problem(s) above block a job; ask the API operator, or switch that job off (SYNC_*_CRON empty)',
+  ]);
 });
 
-test('reports arguments the API no longer takes and a changed dialect shape', async () => {
+test('fatal: an argument the job needs is missing; loose readings (status a string, ID arguments) are fine', async () => {
   let sdl = typeDefs('paged');
   sdl = editType(sdl, 'Query', /getCards\(\n.*\n\s*contactId: String!/, 'getCards(\n    customer: String!');
+  sdl = editType(sdl, 'Query', /getChargingSessions\(\n.*\n\s*contactId: String!/, 'getChargingSessions(\n    contactId: ID!');
   sdl = editType(sdl, 'Connector', /\n\s*status: ConnectorStatus/, '\n  status: String');
   const api = await yogaServer(sdl);
   const result = await checkApi(makeClient(api));
-  expect(result.dialect).toEqual({ pagination: 'paged', key: 'uuid' });
-  expect(result.problems).toEqual(
-    expect.arrayContaining([
-      'Query.getCards has no argument contactId; it takes customer, active, offset, limit (used by getCards)',
-      'Field "getCards" argument "customer" of type "String!" is required, but it was not provided. (used by getCards)',
-      'Connector.status is a String on the API; connect-sync expects an object with status, updatedAt (used by getChargepoints, getChargepoint)',
-    ]),
+  expect(result.problems[0]).toBe(
+    'getCards: Query.getCards takes no argument contactId (it takes customer, active, offset, limit); Query.getCards requires an argument customer: String! that the reference does not document: the cards job cannot run',
   );
+  // This stand-in has no data behind its schema: the one real data request fails too, and says so.
+  expect(result.problems.slice(1)).toEqual(['getChargepoints failed: Unexpected error.']);
+  expect(result.warnings).toEqual(['Connector.status is a String (a leaf) on this API']);
+  expect(result.degraded).toEqual([]);
+  expect((await (await makeClient(api).catalog()).operation('getChargingSessions')).source).toContain('$contactId: ID!');
 });
 
 test('exit codes: 3 when the key is refused, 4 when unreachable, 2 when not configured', async () => {
