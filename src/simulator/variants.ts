@@ -94,7 +94,7 @@ export const SCHEMA_VARIANT_NAMES: readonly SchemaVariant[] = SCHEMA_VARIANTS.ma
 const EXCLUSIVE: readonly (readonly [SchemaVariant, SchemaVariant])[] = [['status-enum', 'status-string']];
 
 /**
- * Named combinations. A preset name may be given wherever variant names are (`--schema strict`,
+ * Named combinations, each in canonical order. A preset name may be given wherever variant names are (`--schema strict`,
  * `schema: ['strict', 'no-introspection']`).
  */
 export const SCHEMA_PRESETS = {
@@ -109,7 +109,7 @@ export const SCHEMA_PRESETS = {
   /** Nested objects where the default is flat and flat where it is nested. */
   nested: ['location-nested', 'location-renamed', 'connector-status-scalar', 'date-datetime'],
   /** Introspection refused, an unfamiliar Location and missing nullable fields. */
-  closed: ['no-introspection', 'location-noid', 'missing-nullable'],
+  closed: ['location-noid', 'missing-nullable', 'no-introspection'],
   /** Every variant that combines (all but status-string). */
   everything: SCHEMA_VARIANT_NAMES.filter((v) => v !== 'status-string'),
 } as const satisfies Record<string, readonly SchemaVariant[]>;
