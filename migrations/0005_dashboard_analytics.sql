@@ -1,0 +1,222 @@
+-- Network-wide analytics fast enough for dashboards (issue 15), with the same figures as before.
+--
+-- connect._outages: the window over every interval of the period (2M rows for 90 days x 10k
+-- connectors, read in connector order through the index) becomes a window over the outage
+-- intervals only, read by a parallel scan: intervals of a connector never overlap
+-- (status_history_no_overlap), so an outage interval continues a run exactly when the previous
+-- *outage* interval ends where it begins, and the run goes on when the next one begins where it
+-- ends. Runs of one interval (most of them) need no grouping; no ordered aggregate is left.
+--
+-- connect.daily_availability: aggregated straight to the entity (connector, chargepoint, location
+-- or the whole network) and day in one parallel pass, instead of per connector and day (10k
+-- connectors x 30 days) and then again per entity; the connectors present in the period are found
+-- with one index probe each.
+--
+-- Views for the dashboards' sync-health panels, without raw records: bi_sync_runs, bi_sync_rejects.
+CREATE OR REPLACE FUNCTION "connect"."_outages"(p_from timestamptz, p_to timestamptz, p_connector_ids text[], p_excluded_connector_ids text[], p_up text[])
+RETURNS TABLE (connector_id text, outage_id text, outage_start timestamptz, outage_end timestamptz, status text, statuses text,
+  intervals integer, ongoing boolean, observed_seconds numeric, not_observed_seconds numeric, excluded_seconds numeric, exclusion_reasons text)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $fn$
+WITH windows AS MATERIALIZED (
+  SELECT w.connector_id, w.windows FROM connect.exclusion_windows(p_from, p_to, p_excluded_connector_ids) w
+),
+marked AS MATERIALIZED (
+  -- Only the outage intervals, in (connector, valid_from) order. Intervals of a connector never
+  -- overlap, so an outage interval continues a run exactly when the previous outage interval ends
+  -- where it begins (nothing can lie between them), and the run goes on when the next one begins
+  -- where it ends.
+  SELECT c.connector_id, c.status, c.valid_from, c.valid_to,
+    greatest(c.valid_from, p_from) AS lo,
+    least(coalesce(c.valid_to, c.observed_until), p_to) AS end_at,
+    greatest(least(c.observed_until, p_to), greatest(c.valid_from, p_from)) AS observed_hi,
+    CASE WHEN c.connector_id = ANY (p_excluded_connector_ids) THEN connect._duration(
+      (SELECT w.windows FROM windows w WHERE w.connector_id = c.connector_id)
+      * tstzmultirange(tstzrange(greatest(c.valid_from, p_from), greatest(least(c.observed_until, p_to), greatest(c.valid_from, p_from))))) END AS excluded,
+    lag(c.valid_to) OVER w IS DISTINCT FROM c.valid_from AS starts_run,
+    c.valid_to IS DISTINCT FROM lead(c.valid_from) OVER w AS ends_run
+  FROM connect.interval_coverage(p_from, p_to, p_connector_ids) c
+  WHERE NOT (c.status = ANY (p_up))
+  WINDOW w AS (PARTITION BY c.connector_id ORDER BY c.valid_from)
+),
+runs AS (
+  -- Most runs are one interval: they need no grouping.
+  SELECT m.connector_id, m.lo AS outage_start, m.end_at AS outage_end, m.status, m.status AS statuses, 1 AS intervals,
+    m.valid_to IS NULL AS ongoing, m.observed_hi - m.lo AS observed, m.excluded
+  FROM marked m WHERE m.starts_run AND m.ends_run
+  UNION ALL
+  SELECT g.connector_id, g.outage_start, g.outage_end, g.status, g.statuses, g.intervals, g.ongoing, g.observed, g.excluded
+  FROM (
+    SELECT r.connector_id, r.run_start AS outage_start, max(r.end_at) AS outage_end,
+      -- Every run has exactly one interval that starts it: its first.
+      min(r.status) FILTER (WHERE r.starts_run) AS status,
+      string_agg(DISTINCT r.status, ', ' ORDER BY r.status) AS statuses,
+      count(*)::int AS intervals,
+      bool_or(r.valid_to IS NULL) AS ongoing,
+      sum(r.observed_hi - r.lo) AS observed,
+      sum(r.excluded) AS excluded
+    FROM (
+      SELECT m.*, max(CASE WHEN m.starts_run THEN m.lo END) OVER (PARTITION BY m.connector_id ORDER BY m.valid_from ROWS UNBOUNDED PRECEDING) AS run_start
+      FROM marked m WHERE NOT (m.starts_run AND m.ends_run)
+    ) r
+    GROUP BY r.connector_id, r.run_start
+  ) g
+)
+SELECT r.connector_id,
+  r.connector_id || '@' || to_char(r.outage_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+  r.outage_start, r.outage_end, r.status, r.statuses, r.intervals, r.ongoing,
+  extract(epoch FROM r.observed), extract(epoch FROM (r.outage_end - r.outage_start) - r.observed),
+  coalesce(extract(epoch FROM r.excluded), 0),
+  CASE WHEN r.connector_id = ANY (p_excluded_connector_ids) THEN (
+    SELECT string_agg(DISTINCT e.reason, '; ' ORDER BY e.reason)
+    FROM connect.outage_exclusions e
+    WHERE e.starts_at < r.outage_end AND e.ends_at > r.outage_start
+      AND (e.connector_id = r.connector_id
+           OR e.chargepoint_id = (SELECT cn.chargepoint_id FROM connect.connectors cn WHERE cn.id = r.connector_id))) END
+FROM runs r
+WHERE r.outage_end > r.outage_start
+$fn$;
+--> statement-breakpoint
+-- The outage list sorts and groups a few hundred thousand rows: in memory, not in temporary files.
+ALTER FUNCTION "connect"."outages"(timestamptz, timestamptz, text[], text) SET work_mem = '64MB';
+--> statement-breakpoint
+-- Availability per entity (connector, chargepoint, location, or 'network': all connectors) and
+-- local day. A connector with any interval in the period is present on every day of it (its
+-- period minutes count), as before; entity-days without observed time still get their row.
+CREATE FUNCTION "connect"."_entity_daily"(p_from date, p_to date, p_tz text, p_day_starts timestamptz[], p_level text, p_connector_ids text[],
+  p_excluded_connector_ids text[], p_count_not_observed boolean, p_up text[], p_down text[], p_in_use text[])
+RETURNS TABLE (entity_id text, day date, day_start timestamptz, day_end timestamptz, connectors integer, period_seconds numeric, up_seconds numeric,
+  down_seconds numeric, unknown_seconds numeric, in_use_seconds numeric, excluded_seconds numeric)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $fn$
+WITH days AS MATERIALIZED (
+  SELECT (p_from + i) AS day, (i + 1)::int AS day_no,
+    ((p_from + i)::timestamp AT TIME ZONE p_tz) AS day_start, ((p_from + i + 1)::timestamp AT TIME ZONE p_tz) AS day_end
+  FROM generate_series(0, p_to - p_from - 1) AS i
+),
+-- The connectors present in the period (an interval overlaps it), with their entity. Intervals of
+-- a connector never overlap (status_history_no_overlap), so the last one that starts before the
+-- period's end is the one that reaches furthest: one backward index probe per connector.
+present AS MATERIALIZED (
+  SELECT c.id AS connector_id,
+    CASE p_level WHEN 'connector' THEN c.id WHEN 'chargepoint' THEN c.chargepoint_id WHEN 'network' THEN 'network' ELSE cp.location_id END AS entity_id,
+    -- A join key that also matches the null entity (chargepoints without a location).
+    CASE p_level WHEN 'connector' THEN 'v' || c.id WHEN 'chargepoint' THEN 'v' || c.chargepoint_id WHEN 'network' THEN 'network' ELSE coalesce('v' || cp.location_id, 'n') END AS entity_key
+  FROM connect.connectors c
+  LEFT JOIN connect.chargepoints cp ON cp.id = c.chargepoint_id
+  CROSS JOIN LATERAL (
+    SELECT h.valid_to FROM connect.status_history h
+    WHERE h.connector_id = c.id AND h.valid_from < (p_to::timestamp AT TIME ZONE p_tz)
+    ORDER BY h.valid_from DESC LIMIT 1
+  ) l
+  WHERE (p_connector_ids IS NULL OR c.id = ANY (p_connector_ids))
+    AND (l.valid_to IS NULL OR l.valid_to > (p_from::timestamp AT TIME ZONE p_tz))
+),
+entity_connectors AS (
+  SELECT p.entity_key, min(p.entity_id) AS entity_id, count(*)::int AS connectors FROM present p GROUP BY p.entity_key
+),
+-- Observed time per entity, day, category and in-use flag: one parallel pass over the history,
+-- each interval cut at the local midnights it spans (a binary search in the sorted day starts).
+pieces AS (
+  SELECT CASE p_level WHEN 'connector' THEN 'v' || s.connector_id WHEN 'chargepoint' THEN 'v' || c.chargepoint_id WHEN 'network' THEN 'network'
+      ELSE coalesce('v' || cp.location_id, 'n') END AS entity_key,
+    j.day_no, s.category, s.in_use,
+    sum(least(s.hi, coalesce(p_day_starts[j.day_no + 1], s.period_end)) - greatest(s.lo, p_day_starts[j.day_no])) AS d
+  FROM (
+    SELECT i.connector_id,
+      CASE WHEN i.status = ANY (p_up) THEN 1 WHEN i.status = ANY (p_down) THEN 2 ELSE 3 END AS category,
+      i.status = ANY (p_in_use) AS in_use,
+      (p_to::timestamp AT TIME ZONE p_tz) AS period_end,
+      greatest(i.valid_from, (p_from::timestamp AT TIME ZONE p_tz)) AS lo,
+      least(i.observed_until, (p_to::timestamp AT TIME ZONE p_tz)) AS hi
+    FROM connect.interval_coverage((p_from::timestamp AT TIME ZONE p_tz), (p_to::timestamp AT TIME ZONE p_tz), p_connector_ids) i
+  ) s
+  JOIN connect.connectors c ON c.id = s.connector_id
+  LEFT JOIN connect.chargepoints cp ON cp.id = c.chargepoint_id
+  CROSS JOIN LATERAL generate_series(width_bucket(s.lo, p_day_starts), width_bucket(s.hi - interval '1 microsecond', p_day_starts)) AS j(day_no)
+  WHERE s.hi > s.lo
+  GROUP BY 1, 2, 3, 4
+),
+entity_day AS (
+  SELECT p.entity_key, p.day_no,
+    sum(p.d) FILTER (WHERE p.category = 1) AS up, sum(p.d) FILTER (WHERE p.category = 2) AS down,
+    sum(p.d) FILTER (WHERE p.category = 3) AS unknown, sum(p.d) FILTER (WHERE p.category = 1 AND p.in_use) AS in_use
+  FROM pieces p GROUP BY p.entity_key, p.day_no
+),
+excluded AS (
+  SELECT p.entity_key, x.slice_no AS day_no, sum(x.excluded_seconds) AS excluded_seconds
+  FROM connect._excluded_seconds(p_day_starts, (p_to::timestamp AT TIME ZONE p_tz), p_excluded_connector_ids, p_count_not_observed) x
+  JOIN present p ON p.connector_id = x.connector_id
+  GROUP BY 1, 2
+)
+SELECT n.entity_id, d.day, d.day_start, d.day_end, n.connectors, n.connectors * extract(epoch FROM d.day_end - d.day_start),
+  coalesce(extract(epoch FROM s.up), 0), coalesce(extract(epoch FROM s.down), 0), coalesce(extract(epoch FROM s.unknown), 0),
+  coalesce(extract(epoch FROM s.in_use), 0), coalesce(x.excluded_seconds, 0)
+FROM entity_connectors n CROSS JOIN days d
+LEFT JOIN entity_day s ON s.entity_key = n.entity_key AND s.day_no = d.day_no
+LEFT JOIN excluded x ON x.entity_key = n.entity_key AND x.day_no = d.day_no
+$fn$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION "connect"."daily_availability"(p_from date, p_to date, p_tz text DEFAULT 'UTC', p_level text DEFAULT 'connector', p_ids text[] DEFAULT NULL, p_count_not_observed boolean DEFAULT false)
+RETURNS TABLE (day date, level text, entity_id text, connectors integer, day_start timestamptz, day_end timestamptz,
+  period_minutes numeric, observed_minutes numeric, not_observed_minutes numeric,
+  up_minutes numeric, down_minutes numeric, unknown_minutes numeric, in_use_minutes numeric, outage_minutes numeric, excluded_minutes numeric,
+  uptime_pct numeric, observed_share numeric, utilisation_pct numeric)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+-- generate_series with per-row bounds is estimated at 1000 rows per interval, so the planner would
+-- sort ~100M estimated rows to group ~1M real ones; hashing is right here. A sort still happens
+-- where nothing else can do (the final ORDER BY).
+SET enable_sort = off
+SET enable_incremental_sort = off
+AS $fn$
+DECLARE
+  v_start timestamptz;
+  v_end timestamptz;
+  v_starts timestamptz[];
+  v_connectors text[];
+  v_excluded text[];
+  v_up text[];
+  v_down text[];
+  v_in_use text[];
+BEGIN
+  BEGIN
+    v_start := p_from::timestamp AT TIME ZONE p_tz;
+    v_end := p_to::timestamp AT TIME ZONE p_tz;
+  EXCEPTION WHEN invalid_parameter_value THEN
+    RAISE EXCEPTION 'time zone "%" is not known to PostgreSQL; use an IANA name such as Europe/Berlin or UTC', p_tz USING ERRCODE = '22023';
+  END;
+  -- 'network': every connector as one entity (entity_id 'network'; p_ids is ignored).
+  PERFORM connect._check_arguments(v_start, v_end, CASE WHEN p_level = 'network' THEN 'connector' ELSE p_level END);
+  v_starts := ARRAY(SELECT (p_from + i)::timestamp AT TIME ZONE p_tz FROM generate_series(0, p_to - p_from - 1) AS i ORDER BY i);
+  v_connectors := CASE WHEN p_level = 'network' THEN NULL ELSE connect._level_connectors(p_level, p_ids) END;
+  v_excluded := ARRAY(SELECT w.connector_id FROM connect.exclusion_windows(v_start, v_end, v_connectors) w);
+  SELECT l.up, l.down, l.in_use INTO v_up, v_down, v_in_use FROM connect._status_lists() l;
+  RETURN QUERY EXECUTE $q$
+    SELECT e.day, $5::text, e.entity_id, e.connectors, e.day_start, e.day_end, m.*
+    FROM connect._entity_daily($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) e
+    CROSS JOIN LATERAL connect._metrics(e.period_seconds, e.up_seconds, e.down_seconds, e.unknown_seconds, e.in_use_seconds, e.excluded_seconds, $8) m
+    ORDER BY e.entity_id, e.day
+  $q$ USING p_from, p_to, p_tz, v_starts, p_level, v_connectors, v_excluded, p_count_not_observed, v_up, v_down, v_in_use;
+END
+$fn$;
+--> statement-breakpoint
+COMMENT ON FUNCTION "connect"."daily_availability"(date, date, text, text, text[], boolean) IS 'Availability per day (local midnights in time zone p_tz, so a daylight-saving day has 23 or 25 hours) and per connector, chargepoint, location or the whole network (p_level ''network'': one row per day, entity_id ''network''), for days p_from (inclusive) to p_to (exclusive). Same columns and definitions as connect.availability; the days of an entity add up to its connect.availability figures for the same period.';
+--> statement-breakpoint
+-- The old per-connector daily helper has no caller left.
+DROP FUNCTION "connect"."_connector_daily"(date, date, text, timestamptz[], text[], text[], boolean, text[], text[], text[]);
+--> statement-breakpoint
+CREATE VIEW "connect"."bi_sync_runs" AS
+SELECT r.id AS run_id, r.job, r.status, r.started_at, r.finished_at, r.finished_at - r.started_at AS duration, r.complete, r.pages, r.requests,
+  r.records_seen, r.records_inserted, r.records_updated, r.records_unchanged, r.records_rejected, r.records_deleted, r.error
+FROM connect.sync_runs r;
+--> statement-breakpoint
+COMMENT ON VIEW "connect"."bi_sync_runs" IS 'One row per job run (connect.sync_runs without host, pid and job details): status running, succeeded, partial, failed or aborted.';
+--> statement-breakpoint
+CREATE VIEW "connect"."bi_sync_rejects" AS
+SELECT j.id AS reject_id, j.run_id, j.job, j.entity, j.entity_id, j.reason, j.created_at
+FROM connect.sync_rejects j;
+--> statement-breakpoint
+COMMENT ON VIEW "connect"."bi_sync_rejects" IS 'Records that failed validation (connect.sync_rejects without the raw record, which may hold personal data): job, entity, upstream id, reason.';
