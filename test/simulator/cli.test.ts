@@ -1,6 +1,7 @@
 // Flag parsing of `connect-sync simulate`.
 import { afterEach, expect, test, vi } from 'vitest';
 import { SIMULATE_USAGE, UsageError, parseSimulateArgs, simulateCommand } from '../../src/simulator/cli.js';
+import { SCHEMA_PRESETS, SCHEMA_PRESET_NAMES, SCHEMA_VARIANTS } from '../../src/simulator/index.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -83,4 +84,22 @@ test('simulateCommand --help prints the usage', async () => {
   expect(out).toHaveBeenCalledWith(SIMULATE_USAGE);
   expect(SIMULATE_USAGE).toMatch(/--unknown-status-rate/);
   expect(process.exitCode).toBeUndefined();
+});
+
+test('--schema takes variants and presets, and names the valid ones when wrong', () => {
+  expect(parseSimulateArgs(['--schema', 'status-enum,location-noid']).options.schema).toEqual(['location-noid', 'status-enum']);
+  expect(parseSimulateArgs(['--schema', 'closed']).options.schema).toEqual(SCHEMA_PRESETS.closed);
+  expect(parseSimulateArgs([]).options.schema).toBeUndefined();
+  expect(() => parseSimulateArgs(['--schema', 'location-flat'])).toThrow(UsageError);
+  expect(() => parseSimulateArgs(['--schema', 'location-flat'])).toThrow(
+    /^--schema: unknown schema variant "location-flat"; valid variants: location-noid, location-nested, .*; presets: default, /,
+  );
+  expect(() => parseSimulateArgs(['--schema', 'status-enum,status-string'])).toThrow('--schema: schema variants status-enum and status-string exclude each other');
+});
+
+test('--help lists every schema variant and preset, one line each', () => {
+  for (const v of SCHEMA_VARIANTS) expect(SIMULATE_USAGE).toContain(`  ${v.name.padEnd(25)}${v.description}\n`);
+  for (const p of SCHEMA_PRESET_NAMES) expect(SIMULATE_USAGE).toMatch(new RegExp(`^  ${p} +\\S`, 'm'));
+  expect(SIMULATE_USAGE).toMatch(/--schema LIST/);
+  for (const line of SIMULATE_USAGE.split('\n')) expect(line.length).toBeLessThanOrEqual(120);
 });

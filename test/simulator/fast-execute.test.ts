@@ -1,8 +1,15 @@
 // The lean executor must answer exactly like graphql-js: compared side by side on one schema.
+import { buildSchema } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import { describe, expect, test } from 'vitest';
 import { fastExecute } from '../../src/simulator/fast-execute.js';
+import { FaultInjector } from '../../src/simulator/faults.js';
 import { GraphQLError, execute, parse, type ExecutionResult } from '../../src/simulator/graphql.js';
+import { DIALECTS, SCHEMA_PRESETS, SCHEMA_PRESET_NAMES, SCHEMA_VARIANT_NAMES, type Dialect, type SchemaVariant } from '../../src/simulator/index.js';
+import { ServedSchema } from '../../src/simulator/served-schema.js';
+import { SimStats } from '../../src/simulator/stats.js';
+import { World } from '../../src/simulator/world.js';
+import { argsOf, queryOf, selectAll } from './variant-helpers.js';
 
 let counter = 0;
 const item = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -120,5 +127,63 @@ describe('fastExecute answers like graphql-js', () => {
     const { expected, actual } = run(source, variables, operationName);
     expect(actual).toEqual(expected);
     expect(actual.data !== undefined || actual.errors !== undefined).toBe(true);
+  });
+});
+
+// Every schema variant, with the simulator's own resolvers and faults that touch the served values
+// (nulls, statuses outside the enums, an injected error): graphql-js and the lean executor answer
+// alike. Each side has its own fault streams from the same seed, so both see the same faults.
+describe('fastExecute answers like graphql-js under every schema variant', () => {
+  const world = new World({ seed: 3, chargepoints: 40, contacts: 6, startTime: new Date('2026-01-01T00:00:00Z') });
+  const faults = { unknownStatusRate: 0.2, nullRate: 0.05 };
+  const served = (dialect: Dialect, variants: readonly SchemaVariant[]) => {
+    const stats = new SimStats();
+    return new ServedSchema(dialect, world, new FaultInjector(11, faults, stats), stats, variants);
+  };
+  const contactId = world.contactIds().find((id) => world.sessionsOf(id).length > 0)!;
+  const { id: sessionId, cardId: tagId } = world.sessionsOf(contactId)[0]!;
+  const cpId = world.chargepointIds()[2]!;
+
+  const sets: [string, Dialect, readonly SchemaVariant[]][] = [];
+  for (const dialect of DIALECTS) {
+    for (const v of SCHEMA_VARIANT_NAMES) sets.push([v, dialect, [v]]);
+    for (const p of SCHEMA_PRESET_NAMES) sets.push([`preset ${p}`, dialect, SCHEMA_PRESETS[p]]);
+  }
+
+  test.each(sets)('%s (%s)', (_name, dialect, variants) => {
+    const a = served(dialect, variants);
+    const b = served(dialect, variants);
+    const schema = buildSchema(a.sdl());
+    const paged = dialect === 'paged';
+    let enumErrors = 0;
+    const operations: [string, Record<string, unknown>][] = [
+      [queryOf(schema, 'getChargepoints', paged ? ['count', 'page'] : ['offset', 'limit']), paged ? { count: 15, page: 1 } : { offset: 5, limit: 15 }],
+      [queryOf(schema, 'getChargepoints', paged ? ['count', 'page'] : ['offset', 'limit']), {}], // argument defaults (paging-defaults)
+      [queryOf(schema, 'getContacts', ['offset', 'limit']), { limit: 4 }],
+      [queryOf(schema, 'getCards', ['contactId', 'active', 'offset', 'limit']), { contactId }],
+      [queryOf(schema, 'getChargingSessions', ['contactId', 'tagId', 'active']), { contactId, tagId }],
+      [queryOf(schema, 'getChargepoint', ['id']), { id: cpId }],
+      [queryOf(schema, 'getCard', ['tagId']), { tagId }],
+      [queryOf(schema, 'getContact', ['id']), { id: contactId }],
+      [queryOf(schema, 'getChargingSession', ['id']), { id: sessionId }],
+      [queryOf(schema, 'getPrice', ['chargepoint', 'tagId']), { chargepoint: cpId, tagId }],
+      [`mutation m${argsOf(schema, 'updateCard', ['tagId', 'active'], 'Mutation').vars} { updateCard(tagId: $tagId, active: $active) { ${selectAll(schema, 'Card')} } }`, { tagId, active: true }],
+    ];
+    for (const [source, variableValues] of operations) {
+      for (const graphqlError of [false, true]) {
+        const document = parse(source);
+        const json = (r: unknown) => JSON.parse(JSON.stringify(r)) as ExecutionResult;
+        const expected = json(execute({ schema: a.schema(), document, variableValues, contextValue: { sim: { graphqlError } } }));
+        const actual = json(fastExecute({ schema: b.schema(), document, variableValues, contextValue: { sim: { graphqlError } } }));
+        expect(actual, source).toEqual(expected);
+        expect(expected.data, JSON.stringify(expected.errors)).toBeTruthy();
+        const messages = (expected.errors ?? []).map((e) => e.message);
+        if (graphqlError && !source.startsWith('mutation')) expect(messages.some((m) => m.includes('(simulated)')), source).toBe(true);
+        enumErrors += messages.filter((m) => m.startsWith('Enum ')).length;
+      }
+    }
+    // Statuses outside an enum are field errors (status-enum, connector-status-scalar), never otherwise.
+    const enumStatus = variants.some((v) => v === 'status-enum' || (v === 'connector-status-scalar' && !variants.includes('status-string')));
+    expect(enumErrors > 0).toBe(enumStatus);
   });
 });
