@@ -61,11 +61,6 @@ async function probe(client: ConnectClient, warnings: string[]): Promise<void> {
       throw err;
     }
   };
-  const first = <T>(p: AsyncIterable<{ records: T[] }>) =>
-    (async () => {
-      for await (const page of p) return page.records[0];
-      return undefined;
-    })();
   const cp = await attempt('getChargepoints', async () => {
     const d = await client.dialect();
     const { data } = await client.request('getChargepoints', d.pagination === 'offset' ? { offset: 0, limit: 1 } : { count: 1, page: 0 });

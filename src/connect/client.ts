@@ -10,7 +10,7 @@ import { GraphQLResponseError, SchemaMismatchError } from './errors.js';
 import { apiSchemaRequests } from '../metrics.js';
 import { unmarkDecimals } from './json.js';
 import type { Limiter } from './limiter.js';
-import { newPassStats, paginate, type Cursor, type FetchedPage, type Page, type Pass, type PassStats } from './paginate.js';
+import { newPassStats, paginate, type FetchedPage, type Page, type Pass, type PassStats } from './paginate.js';
 import {
   parseCard,
   parseChargepoint,
