@@ -19,6 +19,8 @@
 // - remoteStop returns the same shape as remoteStart (RemoteStartResponse), as the reference shows.
 // - DateTime is an ISO-8601 string with milliseconds and Z; Date is a plain YYYY-MM-DD string;
 //   Email a plain string. Inputs of these scalars are accepted as strings.
+// Other faithful readings of the reference (schema variants) are edits of this SDL: variants.ts,
+// variant-sdl.ts. With no variant, typeDefs(dialect) is served as it is.
 import { GraphQLError, GraphQLScalarType, Kind } from './graphql.js';
 
 export type Dialect = 'offset' | 'paged';
