@@ -106,3 +106,16 @@ export const connectorsByStatus = new Gauge({
   labelNames: ['status'] as const,
   registers: [registry],
 });
+
+export const scheduleInterval = new Gauge({
+  name: 'connect_sync_schedule_interval_seconds',
+  help: 'Interval between scheduled runs per job (from its cron expression); alert rules measure staleness in these intervals',
+  labelNames: ['job'] as const,
+  registers: [registry],
+});
+
+export const ready = new Gauge({
+  name: 'connect_sync_ready',
+  help: '1 when /readyz answers 200 (database reachable, a successful status poll within three intervals), else 0; refreshed on every scrape',
+  registers: [registry],
+});

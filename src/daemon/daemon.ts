@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { migrateDatabase } from '../db/migrate.js';
 import type { Logger } from '../log.js';
-import { collectProcessMetrics } from '../metrics.js';
+import { collectProcessMetrics, scheduleInterval } from '../metrics.js';
 import type { JobName } from '../sync/job.js';
 import { createJobRunner, JOB_NAMES } from '../sync/jobs.js';
 import { abortOrphanedRuns } from '../db/runs.js';
@@ -54,6 +54,10 @@ export async function startDaemon(deps: { config: Config; database: Database; cl
   const startedAt = Date.now();
   const runner = createJobRunner({ client, database, logger, concurrency: config.concurrency });
   const scheduler = startScheduler(schedulesOf(config), runner, controller.signal, logger);
+  for (const job of JOB_NAMES) {
+    const ms = scheduler.intervalMs(job);
+    if (ms !== null) scheduleInterval.set({ job }, ms / 1000);
+  }
   let http: Awaited<ReturnType<typeof startHttpServer>>;
   try {
     http = await startHttpServer(config.httpPort, () => checkReadiness(database, scheduler.intervalMs('chargepoints'), startedAt), logger);

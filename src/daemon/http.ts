@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ping, type Database } from '../db/database.js';
 import { lastSucceededAt } from '../db/runs.js';
 import type { Logger } from '../log.js';
-import { registry } from '../metrics.js';
+import { ready, registry } from '../metrics.js';
 
 export interface Readiness {
   ready: boolean;
@@ -50,10 +50,17 @@ export async function startHttpServer(port: number, readiness: () => Promise<Rea
       return;
     }
     if (path === '/metrics') {
-      registry.metrics().then(
-        (text) => reply(200, text, registry.contentType),
-        (err: Error) => reply(500, JSON.stringify({ error: err.message })),
-      );
+      // connect_sync_ready mirrors /readyz at scrape time, so alert rules can see readiness.
+      readiness()
+        .then(
+          (r) => ready.set(r.ready ? 1 : 0),
+          () => ready.set(0),
+        )
+        .then(() => registry.metrics())
+        .then(
+          (text) => reply(200, text, registry.contentType),
+          (err: Error) => reply(500, JSON.stringify({ error: err.message })),
+        );
       return;
     }
     reply(404, '{"error":"not found; try /healthz, /readyz or /metrics"}');
