@@ -10,7 +10,7 @@ import { GraphQLResponseError, SchemaMismatchError } from './errors.js';
 import { apiSchemaRequests } from '../metrics.js';
 import { unmarkDecimals } from './json.js';
 import type { Limiter } from './limiter.js';
-import { newPassStats, paginate, type FetchedPage, type Page, type Pass, type PassStats } from './paginate.js';
+import { newPageMemory, newPassStats, paginate, type FetchedPage, type Page, type Pass, type PassStats } from './paginate.js';
 import {
   parseCard,
   parseChargepoint,
@@ -143,6 +143,8 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   const transport = createTransport({ ...options, logger });
   const ctx: ParseContext = { logger };
   const pageSize = options.pageSize;
+  // Page sizes this client has seen per operation: read-ahead planning and the short-page rule.
+  const pageMemory = newPageMemory();
   let catalogPromise: Promise<Catalog> | undefined;
 
   /** The server's catalog: read once (introspection) and kept; read again only when the schema changed. */
@@ -230,7 +232,11 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     counters: RequestCounters,
     entity: EntityName,
     parseOne: (raw: unknown) => ParseOutcome<T>,
-    options: { reportedTotal?: (data: Record<string, unknown>) => number | null; keep?: (record: T) => boolean } = {},
+    options: {
+      reportedTotal?: (data: Record<string, unknown>) => number | null;
+      listSize?: (data: Record<string, unknown>) => number | null;
+      keep?: (record: T) => boolean;
+    } = {},
   ): Promise<FetchedPage<T>> {
     const result = await send(name, variables, counters);
     const cat = await catalog();
@@ -244,6 +250,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       receivedKeys: list.map(fingerprint),
       attempts: result.attempts,
       ...(options.reportedTotal ? { reportedTotal: options.reportedTotal(result.data) } : {}),
+      ...(options.listSize ? { listSize: options.listSize(result.data) } : {}),
     };
   }
 
@@ -295,6 +302,8 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
           pageSize,
           keyOf,
           logger,
+          memory: pageMemory,
+          shortPageEnds: true,
           fetchPage: (cursor, counters) =>
             fetchList(name, { ...variables, offset: cursor.offset, limit: cursor.limit }, counters, entity, parseOne, keep ? { keep } : {}),
         },
@@ -311,6 +320,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     async function* pages(): AsyncGenerator<Page<ChargepointRecord>, PassStats, undefined> {
       const d = await dialect(stats);
       const paged = d.pagination === 'paged';
+      const field = (data: Record<string, unknown>, name: string) => numberOrNull((data['getChargepoints'] as Record<string, unknown> | null)?.[name]);
       return yield* paginate<ChargepointRecord>(
         {
           operation: 'getChargepoints',
@@ -318,6 +328,9 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
           pageSize,
           keyOf: (r) => r.id,
           logger,
+          // The status poll asks the next pages while it writes this one: as many as may be in flight.
+          readAhead: options.limiter.concurrency,
+          memory: pageMemory,
           fetchPage: (cursor, counters) =>
             fetchList(
               'getChargepoints',
@@ -325,7 +338,9 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
               counters,
               'chargepoint',
               parseOne,
-              paged ? { reportedTotal: (data) => numberOrNull((data['getChargepoints'] as Record<string, unknown> | null)?.['total']) } : {},
+              paged
+                ? { reportedTotal: (data) => field(data, 'total'), listSize: (data) => field(data, 'total') }
+                : { listSize: (data) => field(data, 'count') },
             ),
         },
         stats,

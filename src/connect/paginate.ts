@@ -2,18 +2,31 @@
 //
 // `offset` style (getContacts, getCards, getChargingSessions, getChargepoints in the offset
 // dialect): asks limit = pageSize and advances the offset by the number of records actually
-// received, because servers cap the limit below what was asked (getCards: 1000). The list ends
-// only on an empty page, never on a short one.
+// received, because servers cap the limit below what was asked (getCards: 1000).
 //
 // `paged` style (getChargepoints in the paged dialect): asks page 0, 1, 2, ... with count =
-// pageSize and ends on the first empty page. `nextPage` is not trusted to end the pass: when it is
-// null but the page had records, the next page is asked once more to confirm that it is empty
-// (one extra request per pass at most, so requests per pass ≤ non-empty pages + 1, retries aside;
-// a server whose nextPage is wrong cannot cut a pass short and make the sync mark records deleted).
+// pageSize. `nextPage` is not trusted to end the pass: the end is confirmed by an empty page (one
+// extra request per pass at most, so a server whose nextPage is wrong cannot cut a pass short and
+// make the sync mark records deleted).
+//
+// Read-ahead (`readAhead` > 0, the status poll): up to that many later pages are requested while
+// the caller writes the current one; pages are still yielded strictly in order. The first page
+// shows the server's effective page size (a cap below what was asked) and, where the server
+// reports one, the total, so the following offsets or page numbers are known and no request goes
+// past the empty page that confirms the end. A page shorter than planned re-plans the pages after
+// it (in-flight ones past it are dropped and asked again from the right offset), so a cap learnt
+// mid-pass or a list that shifts while pages are in flight still yields every record once. At most
+// readAhead + 1 pages are held: the one being written and those in flight.
+//
+// The end of a list is an empty page, with one exception for the fan-out lists (`shortPageEnds`):
+// a page shorter than the largest page the same operation has already returned in this process
+// ends the list. That is sound for a server that returns min(cap, remaining) records: its cap is at
+// least that largest page, so a shorter page had fewer records left than its cap. Where the rule
+// cannot decide (no page seen yet, or a page as long as the largest) the empty page is asked.
 //
 // Both styles: the same non-empty page (same ids, same order) twice in a row is a PaginationError;
 // ids already yielded in this pass are dropped and counted as `duplicates` (offset paging over live
-// data shifts); only one page is held at a time (no read-ahead).
+// data shifts).
 import type { Logger } from '../log.js';
 import { PaginationError } from './errors.js';
 import type { PageResult, Reject } from './records.js';
@@ -59,7 +72,20 @@ export interface FetchedPage<T> extends PageResult<T> {
   /** Key (or a fingerprint) of every received entry, in order, to spot a repeated page. */
   receivedKeys: string[];
   attempts: number;
+  /** `total` as reported by the server (paged dialect), for the end-of-pass comparison. */
   reportedTotal?: number | null;
+  /** Size of the whole list as far as the server says (offset `count`, paged `total`): only plans the read-ahead. */
+  listSize?: number | null;
+}
+
+/** Per-operation page sizes seen in this process: the largest page returned, the effective size learnt. */
+export interface PageMemory {
+  largest: Map<string, number>;
+  effective: Map<string, number>;
+}
+
+export function newPageMemory(): PageMemory {
+  return { largest: new Map(), effective: new Map() };
 }
 
 export interface PaginateOptions<T> {
@@ -70,6 +96,12 @@ export interface PaginateOptions<T> {
   fetchPage: (cursor: Cursor, counters: RequestCounters) => Promise<FetchedPage<T>>;
   keyOf: (record: T) => string;
   logger: Logger;
+  /** Later pages requested while the current one is consumed (0 = one page at a time). */
+  readAhead?: number;
+  /** Page sizes this process has seen, per operation (read-ahead planning, the short-page rule). */
+  memory?: PageMemory;
+  /** A page shorter than the largest page this operation has returned ends the list (see above). */
+  shortPageEnds?: boolean;
 }
 
 /** Consecutive pages that bring nothing new (only duplicates) before the pass is declared stuck. */
@@ -83,63 +115,127 @@ export function paginate<T>(options: PaginateOptions<T>, stats: PassStats = newP
   return Object.assign(run(options, stats), { stats });
 }
 
+interface Planned<T> {
+  cursor: Cursor;
+  result: Promise<FetchedPage<T>>;
+}
+
 async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGenerator<Page<T>, PassStats, undefined> {
   const { operation, style, pageSize, fetchPage, keyOf, logger } = options;
+  const ahead = Math.max(0, Math.floor(options.readAhead ?? 0));
+  const memory = options.memory;
   const seen = new Set<string>();
-  let offset = 0;
-  let page = 0;
   let previousKeys: string | null = null;
   let stalePages = 0;
 
-  for (let index = 0; ; index++) {
-    const fetched = await fetchPage({ offset, page, limit: pageSize }, stats);
-    if (fetched.reportedTotal !== undefined && fetched.reportedTotal !== null) stats.reportedTotal = fetched.reportedTotal;
-    if (fetched.received === 0) {
-      stats.complete = true;
-      logger.debug({ operation, pages: stats.pages, records: stats.records, rejects: stats.rejects, duplicates: stats.duplicates, requests: stats.requests }, 'pass complete');
-      if (stats.reportedTotal !== null && stats.records + stats.rejects !== stats.reportedTotal) {
-        logger.warn(
-          { operation, reportedTotal: stats.reportedTotal, records: stats.records, rejects: stats.rejects },
-          'the CONNECT API reported a total that differs from what the pass received (the data may have changed while paging)',
+  // The plan: page `k` (k ≥ base.index) starts at base.offset + (k − base.index)·size, or is page
+  // number base.page + (k − base.index) asking `size` records.
+  let size = Math.max(1, Math.min(pageSize, memory?.effective.get(operation) ?? pageSize));
+  let base = { index: 0, offset: 0, page: 0 };
+  let listSize: number | null = null;
+  const inflight = new Map<number, Planned<T>>();
+  let nextToPlan = 0;
+
+  const cursorOf = (k: number): Cursor => ({ offset: base.offset + (k - base.index) * size, page: base.page + (k - base.index), limit: size });
+  const plan = (k: number) => {
+    const cursor = cursorOf(k);
+    const result = fetchPage(cursor, stats);
+    result.catch(() => {}); // read when its turn comes; a dropped one must not be an unhandled rejection
+    inflight.set(k, { cursor, result });
+  };
+  /** Pages past the end the server reports are not asked ahead (the page at the end confirms it). */
+  const pastEnd = (k: number) => listSize !== null && cursorOf(k).offset > listSize;
+  const fill = (current: number) => {
+    if (nextToPlan <= current) nextToPlan = current;
+    // Nothing is asked ahead of the first page: it tells the effective page size and the total.
+    const reach = current === 0 ? 0 : ahead;
+    while (nextToPlan <= current + reach && (nextToPlan === current || !pastEnd(nextToPlan))) plan(nextToPlan++);
+  };
+  const replan = (fromIndex: number, at: { offset: number; page: number }) => {
+    for (const k of [...inflight.keys()]) if (k >= fromIndex) inflight.delete(k);
+    base = { index: fromIndex, ...at };
+    nextToPlan = fromIndex;
+  };
+
+  try {
+    for (let index = 0; ; index++) {
+      fill(index);
+      const planned = inflight.get(index)!;
+      const fetched = await planned.result;
+      inflight.delete(index);
+      const { cursor } = planned;
+      if (fetched.reportedTotal !== undefined && fetched.reportedTotal !== null) stats.reportedTotal = fetched.reportedTotal;
+      if (fetched.listSize !== undefined && fetched.listSize !== null && fetched.listSize >= 0) listSize = fetched.listSize;
+      if (memory && fetched.received > (memory.largest.get(operation) ?? 0)) memory.largest.set(operation, fetched.received);
+
+      if (fetched.received === 0) return finish();
+
+      const keys = fetched.receivedKeys.join('\u0001');
+      if (keys === previousKeys) {
+        throw new PaginationError(
+          `the server returned the same ${fetched.received} record(s) for ${style === 'offset' ? `offset ${cursor.offset}` : `page ${cursor.page}`} as for the page before`,
+          index,
+          { operation },
         );
       }
-      return stats;
-    }
+      previousKeys = keys;
 
-    const keys = fetched.receivedKeys.join('\u0001');
-    if (keys === previousKeys) {
-      throw new PaginationError(
-        `the server returned the same ${fetched.received} record(s) for ${style === 'offset' ? `offset ${offset}` : `page ${page}`} as for the page before`,
-        index,
-        { operation },
+      const records: T[] = [];
+      let duplicates = 0;
+      for (const record of fetched.records) {
+        const key = keyOf(record);
+        if (seen.has(key)) {
+          duplicates++;
+          continue;
+        }
+        seen.add(key);
+        records.push(record);
+      }
+      stalePages = records.length === 0 && fetched.rejects.length === 0 ? stalePages + 1 : 0;
+      if (stalePages >= MAX_STALE_PAGES) {
+        throw new PaginationError(`${MAX_STALE_PAGES} pages in a row brought only records already seen in this pass`, index, { operation });
+      }
+
+      stats.pages++;
+      stats.records += records.length;
+      stats.rejects += fetched.rejects.length;
+      stats.duplicates += duplicates;
+
+      // A short page: the end (short-page rule), or a cap / a shifted list to plan around.
+      const short = fetched.received < cursor.limit;
+      const endsHere = short && options.shortPageEnds === true && fetched.received < (memory?.largest.get(operation) ?? 0);
+      if (short && !endsHere) {
+        // A cap (the list goes on past this page) is learnt: later pages ask exactly that many,
+        // this pass and the next ones; a short last page changes nothing but where the end is asked.
+        const capped = listSize !== null && listSize > cursor.offset + fetched.received;
+        if (capped) {
+          size = fetched.received;
+          memory?.effective.set(operation, size);
+        }
+        if (style === 'offset') replan(index + 1, { offset: cursor.offset + fetched.received, page: cursor.page + 1 });
+        // Paged: page numbers only line up with records when every page asks the same count; after
+        // a cap the pages are planned again with count = the cap (page × count and page × min(count,
+        // cap) then agree). Otherwise the next page number simply follows.
+        else if (capped) replan(index + 1, { offset: cursor.offset + fetched.received, page: Math.floor((cursor.offset + fetched.received) / size) });
+      }
+
+      yield { index, records, rejects: fetched.rejects, duplicates, requestAttempts: fetched.attempts };
+      if (endsHere) return finish();
+    }
+  } finally {
+    inflight.clear();
+  }
+
+  function finish(): PassStats {
+    stats.complete = true;
+    logger.debug({ operation, pages: stats.pages, records: stats.records, rejects: stats.rejects, duplicates: stats.duplicates, requests: stats.requests }, 'pass complete');
+    if (stats.reportedTotal !== null && stats.records + stats.rejects !== stats.reportedTotal) {
+      logger.warn(
+        { operation, reportedTotal: stats.reportedTotal, records: stats.records, rejects: stats.rejects },
+        'the CONNECT API reported a total that differs from what the pass received (the data may have changed while paging)',
       );
     }
-    previousKeys = keys;
-
-    const records: T[] = [];
-    let duplicates = 0;
-    for (const record of fetched.records) {
-      const key = keyOf(record);
-      if (seen.has(key)) {
-        duplicates++;
-        continue;
-      }
-      seen.add(key);
-      records.push(record);
-    }
-    stalePages = records.length === 0 && fetched.rejects.length === 0 ? stalePages + 1 : 0;
-    if (stalePages >= MAX_STALE_PAGES) {
-      throw new PaginationError(`${MAX_STALE_PAGES} pages in a row brought only records already seen in this pass`, index, { operation });
-    }
-
-    stats.pages++;
-    stats.records += records.length;
-    stats.rejects += fetched.rejects.length;
-    stats.duplicates += duplicates;
-    if (style === 'offset') offset += fetched.received;
-    else page++;
-
-    yield { index, records, rejects: fetched.rejects, duplicates, requestAttempts: fetched.attempts };
+    return stats;
   }
 }
 

@@ -67,7 +67,8 @@ test('paged dialect: a wrong nextPage: null does not cut the pass short; the end
   const client = makeClient(s, { pageSize: 2, dialect: PAGED_DIALECT });
   const { records, stats } = await collect(client.chargepointPages());
   expect(records.map((r) => r.id)).toEqual(cps.map((c) => c.uuid));
-  expect(s.requests.map((r) => r.variables['page'])).toEqual([0, 1, 2, 3]);
+  // Read-ahead asks pages 1 and 2 together: their order of arrival is not fixed.
+  expect(s.requests.map((r) => Number(r.variables['page'])).sort()).toEqual([0, 1, 2, 3]);
   expect(stats).toMatchObject({ pages: 3, requests: 4, reportedTotal: 5, complete: true });
 });
 
