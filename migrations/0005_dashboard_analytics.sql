@@ -220,3 +220,21 @@ SELECT j.id AS reject_id, j.run_id, j.job, j.entity, j.entity_id, j.reason, j.cr
 FROM connect.sync_rejects j;
 --> statement-breakpoint
 COMMENT ON VIEW "connect"."bi_sync_rejects" IS 'Records that failed validation (connect.sync_rejects without the raw record, which may hold personal data): job, entity, upstream id, reason.';
+--> statement-breakpoint
+-- Text helpers for reports written by PostgreSQL itself (`report outages --format csv` streams
+-- lines built here instead of turning every row into objects and back into text).
+-- An instant as ISO 8601 local date-time with the zone's offset, e.g. 2026-10-25T02:30:00+01:00,
+-- milliseconds only when not zero (what src/analytics/format/text.ts formatInstant prints).
+CREATE FUNCTION "connect"."_iso_instant"(p_at timestamptz, p_tz text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN to_char(p_at AT TIME ZONE p_tz, 'YYYY-MM-DD"T"HH24:MI:SS')
+  || CASE WHEN (extract(microseconds FROM p_at)::bigint % 1000000) / 1000 <> 0
+       THEN '.' || lpad(((extract(microseconds FROM p_at)::bigint % 1000000) / 1000)::text, 3, '0') ELSE '' END
+  || CASE WHEN (p_at AT TIME ZONE p_tz) < (p_at AT TIME ZONE 'UTC')
+       THEN '-' || to_char((p_at AT TIME ZONE 'UTC') - (p_at AT TIME ZONE p_tz), 'HH24:MI')
+       ELSE '+' || to_char((p_at AT TIME ZONE p_tz) - (p_at AT TIME ZONE 'UTC'), 'HH24:MI') END;
+--> statement-breakpoint
+-- One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; null is empty.
+CREATE FUNCTION "connect"."_csv_field"(p_value text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN p_value ~ '[",\r\n]' THEN '"' || replace(p_value, '"', '""') || '"' ELSE coalesce(p_value, '') END;

@@ -1,13 +1,13 @@
 // `connect-sync report uptime|outages ...`: parses and checks the flags, runs the report, writes
 // it to stdout or --out. Logs go to stderr (ctx.logger), so stdout carries only the report.
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
 import { EXIT } from '../cli/exit-codes.js';
-import { outagesCsv, outagesJson, outagesTable } from './format/outages.js';
+import { outagesJson, outagesTable } from './format/outages.js';
 import { uptimeCsv, uptimeJson, uptimeTable } from './format/uptime.js';
-import { reportOutages } from './outages.js';
+import { reportOutages, streamOutagesCsv } from './outages.js';
 import { checkLevel, PeriodError } from './period.js';
 import { hasCode, reportUptime } from './uptime.js';
 
@@ -105,14 +105,54 @@ async function uptimeCommand(ctx: CommandContext, args: string[]): Promise<numbe
 async function outagesCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const { values } = parsed('outages', () => parseArgs({ args, strict: true, allowPositionals: false, options: commonOptions }));
   const format = checkFormat(String(values.format), OUTAGE_FORMATS);
+  const options = { from: values.from ?? '', to: values.to ?? '', tz: String(values.tz) };
+  if (format === 'csv') return withDatabase(ctx, (database) => streamOutagesCommand(ctx, database, options, values.out));
   return withDatabase(ctx, async (database) => {
-    const report = await usageAsync(() => reportOutages(database, { from: values.from ?? '', to: values.to ?? '', tz: String(values.tz) }));
+    const report = await usageAsync(() => reportOutages(database, options));
     warnIfFuture(ctx, report.period.end);
-    const text = format === 'csv' ? outagesCsv(report) : format === 'json' ? outagesJson(report) : outagesTable(report);
+    const text = format === 'json' ? outagesJson(report) : outagesTable(report);
     await emit(ctx, text, values.out);
     ctx.logger.info({ report: 'outages', rows: report.rows.length, format, from: report.from, to: report.to, tz: report.tz }, 'outage report written');
     return EXIT.ok;
   });
+}
+
+/** CSV: the lines stream from PostgreSQL to stdout (or --out) as they come, in batches. */
+async function streamOutagesCommand(
+  ctx: CommandContext,
+  database: Awaited<ReturnType<CommandContext['openDatabase']>>,
+  options: { from: string; to: string; tz: string },
+  out: string | undefined,
+): Promise<number> {
+  const output = await openOutput(out);
+  try {
+    const { period, rows } = await usageAsync(() => streamOutagesCsv(database, options, output.write));
+    warnIfFuture(ctx, period.end);
+    ctx.logger.info({ report: 'outages', rows, format: 'csv', from: options.from, to: options.to, tz: options.tz, file: out }, 'outage report written');
+    return EXIT.ok;
+  } catch (err) {
+    // A reader that stops early (`| head`) closes the pipe: that ends the output, it is no failure.
+    if (closedPipe(err)) return EXIT.ok;
+    throw err;
+  } finally {
+    await output.close();
+  }
+}
+
+const closedPipe = (err: unknown) => (err as { code?: string } | null)?.code === 'EPIPE';
+
+/** A file (--out) or stdout, written chunk by chunk with backpressure. */
+async function openOutput(out: string | undefined): Promise<{ write(chunk: string): Promise<void>; close(): Promise<void> }> {
+  if (out) {
+    const file = await open(out, 'w');
+    return { write: async (chunk) => void (await file.write(chunk)), close: () => file.close() };
+  }
+  const ignore = (err: Error) => void err;
+  process.stdout.on('error', ignore);
+  return {
+    write: (chunk) => new Promise<void>((resolve, reject) => process.stdout.write(chunk, (err) => (err ? reject(err) : resolve()))),
+    close: async () => void setImmediate(() => process.stdout.off('error', ignore)),
+  };
 }
 
 async function withDatabase<T>(ctx: CommandContext, fn: (database: Awaited<ReturnType<CommandContext['openDatabase']>>) => Promise<T>): Promise<T> {
@@ -159,8 +199,6 @@ async function emit(ctx: CommandContext, text: string, out: string | undefined):
     ctx.logger.info({ file: out, bytes: Buffer.byteLength(text) }, 'report saved');
     return;
   }
-  // A reader that stops early (`| head`) closes the pipe: that ends the output, it is no failure.
-  const closedPipe = (err: unknown) => (err as { code?: string } | null)?.code === 'EPIPE';
   const onError = (err: Error) => {
     if (!closedPipe(err)) ctx.logger.error({ err: err.message }, 'writing the report to stdout failed');
   };

@@ -1,6 +1,9 @@
 // `report outages`: the NEVI quarterly / EV-ChART outage list, from connect.outages (SQL).
 import type { Database } from '../db/database.js';
+import { streamOutageCsvLines } from '../db/analytics/outage-csv.js';
 import { outages, type OutageRow, type PeriodBounds } from '../db/analytics/reports.js';
+import { csvLine } from './format/text.js';
+import { OUTAGE_CSV_HEADERS } from './format/outages.js';
 import { resolveRequest } from './uptime.js';
 
 export interface OutageReportOptions {
@@ -38,4 +41,20 @@ export async function reportOutages(database: Database, options: OutageReportOpt
     generatedAt: new Date(),
     rows: found.map((o) => ({ ...o, port_id: o.evse ?? o.connector_id })),
   };
+}
+
+/**
+ * The outage list as CSV, streamed: the same bytes as outagesCsv(reportOutages(...)), but the lines
+ * are built by PostgreSQL and written in batches as they come. Resolves with the period and the
+ * number of rows.
+ */
+export async function streamOutagesCsv(
+  database: Database,
+  options: OutageReportOptions,
+  write: (chunk: string) => Promise<void>,
+): Promise<{ period: PeriodBounds; rows: number }> {
+  const request = await resolveRequest(database.db, options);
+  await write(csvLine(OUTAGE_CSV_HEADERS) + '\r\n');
+  const rows = await streamOutageCsvLines(database, { start: request.period.start, end: request.period.end, tz: request.tz, ids: options.connectorIds }, write);
+  return { period: request.period, rows };
 }

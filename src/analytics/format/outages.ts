@@ -7,13 +7,13 @@ import { csvDocument, formatInstant, renderTable, type Column } from './text.js'
 
 const d2 = (v: string | null) => (v === null ? '' : roundDecimal(v, 2));
 
-export function outageCsvColumns(report: OutageReport): Array<Column<OutageReportRow>> {
+export function outageCsvColumns(tz: string): Array<Column<OutageReportRow>> {
   return [
     { header: 'port_id', value: (r) => r.port_id },
     { header: 'outage_id', value: (r) => r.outage_id },
     { header: 'outage_duration', value: (r) => d2(r.duration_minutes) },
-    { header: 'outage_start', value: (r) => formatInstant(r.outage_start, report.tz) },
-    { header: 'outage_end', value: (r) => formatInstant(r.outage_end, report.tz) },
+    { header: 'outage_start', value: (r) => formatInstant(r.outage_start, tz) },
+    { header: 'outage_end', value: (r) => formatInstant(r.outage_end, tz) },
     { header: 'status', value: (r) => r.status },
     { header: 'exclusion_reason', value: (r) => r.exclusion_reasons ?? '' },
     { header: 'excluded_minutes', value: (r) => d2(r.excluded_minutes) },
@@ -25,8 +25,11 @@ export function outageCsvColumns(report: OutageReport): Array<Column<OutageRepor
   ];
 }
 
+/** The CSV header; src/db/analytics/outage-csv.ts builds the same columns in SQL for the streamed CSV. */
+export const OUTAGE_CSV_HEADERS: readonly string[] = outageCsvColumns('UTC').map((c) => c.header);
+
 export function outagesCsv(report: OutageReport): string {
-  return csvDocument(outageCsvColumns(report), report.rows);
+  return csvDocument(outageCsvColumns(report.tz), report.rows);
 }
 
 export function outagesTable(report: OutageReport): string {

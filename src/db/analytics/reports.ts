@@ -110,7 +110,8 @@ const ENTITY_COLUMNS = sql.raw(`a.level, a.entity_id, c.evse, c.id as connector_
   cp.id as chargepoint_id, coalesce(cp.public_name, cp.name) as chargepoint_name,
   case a.level when 'location' then a.entity_id else cp.location_id end as location_id, l.name as location_name`);
 
-function textArray(ids: readonly string[] | undefined) {
+/** A text[] parameter (null when absent), quoted for PostgreSQL's array syntax. */
+export function textArray(ids: readonly string[] | undefined) {
   return ids === undefined ? sql`null::text[]` : sql`${`{${ids.map((id) => `"${id.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`}::text[]`;
 }
 
