@@ -64,7 +64,15 @@ const envSchema = z.object({
     .transform(Number),
   CONNECT_PAGE_SIZE: positiveInt('CONNECT_PAGE_SIZE', 500, 10_000),
   CONNECT_CONCURRENCY: positiveInt('CONNECT_CONCURRENCY', 4, 256),
-  CONNECT_MAX_RPS: positiveInt('CONNECT_MAX_RPS', 20, 100_000),
+  // No cap by default: concurrency bounds the load and the client adapts to 429s (connect/limiter.ts).
+  CONNECT_MAX_RPS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+    .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 100_000), {
+      message: 'CONNECT_MAX_RPS must be a whole number from 1 to 100000, or empty for no cap',
+    })
+    .transform((v) => (v === undefined ? undefined : Number(v))),
   CONNECT_TIMEOUT_MS: positiveInt('CONNECT_TIMEOUT_MS', 30_000, 600_000),
   SYNC_CHARGEPOINTS_CRON: cronExpr('SYNC_CHARGEPOINTS_CRON', '* * * * *'),
   SYNC_ACTIVE_SESSIONS_CRON: cronExpr('SYNC_ACTIVE_SESSIONS_CRON', '*/5 * * * *'),
@@ -83,7 +91,8 @@ export type Config = Readonly<{
   httpPort: number;
   pageSize: number;
   concurrency: number;
-  maxRps: number;
+  /** Optional hard cap of request starts per second; undefined = none (the default). */
+  maxRps: number | undefined;
   timeoutMs: number;
   schedules: Readonly<{
     chargepoints: string;
@@ -106,7 +115,7 @@ export const ENVIRONMENT_HELP: ReadonlyArray<[string, string]> = [
   ['HTTP_PORT', 'health and metrics port of `run` (default 8080)'],
   ['CONNECT_PAGE_SIZE', 'records asked per page (default 500)'],
   ['CONNECT_CONCURRENCY', 'API requests in flight at most (default 4)'],
-  ['CONNECT_MAX_RPS', 'API requests per second at most (default 20)'],
+  ['CONNECT_MAX_RPS', 'optional hard cap of API requests per second (default: none; concurrency bounds the load and 429s lower it)'],
   ['CONNECT_TIMEOUT_MS', 'timeout of one API request (default 30000)'],
   ['SYNC_CHARGEPOINTS_CRON', 'status poll schedule (default "* * * * *")'],
   ['SYNC_ACTIVE_SESSIONS_CRON', 'active sessions (default "*/5 * * * *")'],

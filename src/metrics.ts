@@ -48,6 +48,13 @@ export const unknownValues = new Counter({
   registers: [registry],
 });
 
+/** The adaptive in-flight limit of the request limiter (CONNECT_CONCURRENCY is its ceiling). */
+export const apiConcurrencyLimit = new Gauge({
+  name: 'connect_sync_api_concurrency_limit',
+  help: 'CONNECT API requests allowed in flight now: halved on 429, raised by one after as many successes (ceiling CONNECT_CONCURRENCY)',
+  registers: [registry],
+});
+
 /** Fields and operations of the reference this API does not offer (degraded, not fatal): 1 while missing. */
 export const apiFieldsMissing = new Gauge({
   name: 'connect_sync_api_fields_missing',

@@ -46,7 +46,7 @@ export class RateLimitedError extends ConnectApiError {
     super(
       `the CONNECT API kept answering 429 Too Many Requests${options.operation ? ` to ${options.operation}` : ''} ` +
         `after ${attempts} attempts${retryAfterMs !== undefined ? ` (last Retry-After ${Math.round(retryAfterMs / 1000)} s)` : ''}; ` +
-        'lower CONNECT_MAX_RPS or CONNECT_CONCURRENCY, or ask the operator for a higher quota',
+        'lower CONNECT_CONCURRENCY or set a CONNECT_MAX_RPS cap, or ask the operator for a higher quota',
       options,
     );
     this.retryAfterMs = retryAfterMs;

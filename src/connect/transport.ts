@@ -338,6 +338,7 @@ export function createTransport(options: TransportOptions): Transport {
       let waitMs: number;
       switch (outcome.kind) {
         case 'ok':
+          limiter.succeeded();
           return { data: outcome.data, recordErrors: new Map(), attempts: attempt };
         case 'auth':
           throw new AuthenticationError(outcome.status, { operation, cause: outcome.cause });
@@ -367,6 +368,7 @@ export function createTransport(options: TransportOptions): Transport {
             throw new RateLimitedError(attempt, outcome.retryAfterMs, { operation, cause: outcome.cause });
           }
           limiter.pause(waitMs);
+          limiter.rateLimited();
           break;
         }
         case 'partial': {

@@ -48,3 +48,54 @@ test('Retry-After: seconds or an HTTP date', () => {
   expect(parseRetryAfter('soon')).toBeUndefined();
   expect(parseRetryAfter(null)).toBeUndefined();
 });
+
+test('429s lower the in-flight limit (multiplicative decrease); successes raise it again (additive increase)', async () => {
+  const { startSimulator } = await import('../../src/simulator/index.js');
+  const { makeClient } = await import('./helpers.js');
+  const { collect } = await import('../../src/connect/index.js');
+  const s = await startSimulator({ contacts: 60, chargepoints: 2, latencyMs: 20 });
+  try {
+    const limiter = createLimiter({ concurrency: 8 });
+    const client = makeClient(s, { limiter, retry: { maxRetryAfterMs: 300, maxRateLimitedRetries: 50 } });
+    await client.catalog();
+    expect(limiter.limit).toBe(8);
+
+    // The server lets 20 requests a second through and answers 429 (Retry-After 1 s, capped at 300 ms here) beyond.
+    s.setFaults({ rateLimitRps: 20, retryAfterS: 1 });
+    s.stats.reset();
+    const ids = s.world.contactIds();
+    const lowest: number[] = [];
+    await Promise.all(
+      ids.map(async (id) => {
+        await collect(client.cardPages(id));
+        lowest.push(limiter.limit);
+      }),
+    );
+    expect(s.stats.faults['rateLimited'] ?? 0).toBeGreaterThan(0);
+    expect(Math.min(...lowest)).toBeLessThanOrEqual(4);
+
+    // The server recovers: every `limit` successes in a row add one, back up to CONNECT_CONCURRENCY.
+    s.setFaults({ rateLimitRps: 0 });
+    const seen: number[] = [limiter.limit];
+    for (const id of ids) {
+      if (limiter.limit === 8) break;
+      await collect(client.cardPages(id));
+      seen.push(limiter.limit);
+    }
+    expect(limiter.limit).toBe(8);
+    // Step by step (one more per `limit` successes), never a jump back to the ceiling.
+    for (let i = 1; i < seen.length; i++) expect(seen[i]! - seen[i - 1]!).toBeLessThanOrEqual(1);
+    expect(seen[0]).toBeLessThan(8);
+  } finally {
+    await s.close();
+  }
+});
+
+test('no rate cap by default: requests start as fast as the in-flight limit allows', async () => {
+  const limiter = createLimiter({ concurrency: 3 });
+  expect(limiter.maxRps).toBeUndefined();
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: 300 }, () => limiter.run(async () => undefined)));
+  // 300 starts under a 20/s cap would take 15 s.
+  expect(performance.now() - t0).toBeLessThan(2000);
+});
