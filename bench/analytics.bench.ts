@@ -1,11 +1,20 @@
 // Analytics figures: the uptime report over 90 days for 10k connectors (~2M status intervals,
-// a status pass every minute) and one chargepoint-month from connect.daily_availability, on a
-// scratch database created (and dropped) here. Data is generated set-based in SQL.
+// a status pass every minute), one chargepoint-month from connect.daily_availability, the network-
+// wide queries dashboards need (outages over 90 days as SQL and as the CSV command, a month of
+// daily availability for every chargepoint and every location) and every panel of the committed
+// Grafana dashboards as the BI role, on a scratch database created (and dropped) here. Data is
+// generated set-based in SQL.
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { expandSql, panelsOf, type DashboardJson } from '../grafana/macros.js';
 import { uptimeCsv } from '../src/analytics/format/uptime.js';
 import { reportUptime } from '../src/analytics/uptime.js';
 import { openDatabase, rows } from '../src/db/database.js';
 import { migrateDatabase } from '../src/db/migrate.js';
+import { ensureBiRole } from '../src/db/roles.js';
 import { silentLogger } from '../src/log.js';
 import { createScratchDatabase } from './scratch-db.js';
 
@@ -129,14 +138,96 @@ export async function benchAnalytics(databaseUrl: string, options: AnalyticsBenc
     const monthMs = (await timed(7, () => db.execute(month))).median;
     log(`analytics: one chargepoint-month (${range!.month_from}..${range!.month_to}): ${monthMs.toFixed(1)} ms (median of 7)`);
 
+    // Outages over the 90 days: the SQL function (rows counted in the server), then the command
+    // end to end (a fresh process, CSV on stdout read to the end).
+    const outagesQuery = sql`select count(*) as n from connect.outages(${range!.from}::date::timestamptz, ${range!.to}::date::timestamptz)`;
+    const [outageCount] = await rows<{ n: string }>(db, outagesQuery);
+    const outagesSql = await timed(5, () => db.execute(outagesQuery));
+    log(`analytics: connect.outages ${period.from}..${period.to}: ${outageCount?.n} outages, ${(outagesSql.median / 1000).toFixed(2)} s (median of 5; slowest ${(outagesSql.max / 1000).toFixed(2)} s)`);
+    let csvBytes = 0;
+    const outagesCsv = await timed(5, async () => {
+      csvBytes = await runCliToEnd(['report', 'outages', '--from', period.from, '--to', period.to, '--format', 'csv'], scratch.url);
+    });
+    log(`analytics: report outages --format csv, end to end: ${(csvBytes / 1e6).toFixed(1)} MB, ${(outagesCsv.median / 1000).toFixed(2)} s (median of 5; slowest ${(outagesCsv.max / 1000).toFixed(2)} s)`);
+
+    // A month of daily availability for every chargepoint and every location (Berlin days).
+    const daily: Record<string, number> = {};
+    for (const level of ['chargepoint', 'location'] as const) {
+      const q = sql`select count(*) from connect.daily_availability(${range!.month_from}::date, ${range!.month_to}::date, 'Europe/Berlin', ${level})`;
+      await db.execute(q);
+      daily[level] = (await timed(5, () => db.execute(q))).median;
+      log(`analytics: daily availability ${range!.month_from}..${range!.month_to}, every ${level}: ${(daily[level]! / 1000).toFixed(2)} s (median of 5)`);
+    }
+
+    const panels = await benchPanels(database, scratch.url, log);
+
     return {
       analytics_report_90d_10k_s: Number((report.median / 1000).toFixed(3)),
       analytics_report_90d_10k_slowest_s: Number((report.max / 1000).toFixed(3)),
       analytics_chargepoint_month_ms: Number(monthMs.toFixed(2)),
       analytics_intervals: intervals,
+      outages_90d_10k_s: Number((outagesSql.median / 1000).toFixed(3)),
+      outages_csv_90d_10k_s: Number((outagesCsv.median / 1000).toFixed(3)),
+      daily_network_month_s: Number((Math.max(daily.chargepoint!, daily.location!) / 1000).toFixed(3)),
+      daily_chargepoints_month_s: Number((daily.chargepoint! / 1000).toFixed(3)),
+      daily_locations_month_s: Number((daily.location! / 1000).toFixed(3)),
+      slowest_panel_s: Number((panels.slowestMs / 1000).toFixed(3)),
     };
   } finally {
     await database.close();
     await scratch.drop();
+  }
+}
+
+/** Runs the CLI built next to this file (.bench/src/cli.js) and reads its stdout to the end; resolves with the bytes read. */
+function runCliToEnd(args: string[], databaseUrl: string): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, '../src/cli.js'), ...args], {
+      env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let bytes = 0;
+    child.stdout.on('data', (d: Buffer) => (bytes += d.length));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolvePromise(bytes) : reject(new Error(`report outages exited with ${code}`))));
+  });
+}
+
+/**
+ * Every panel query of the committed dashboards, as the BI role, over the last 30 days (the
+ * dashboards' default range) with Berlin days and one location and chargepoint chosen: the median
+ * of 3 runs per panel; the slowest panel is the figure.
+ */
+async function benchPanels(database: Awaited<ReturnType<typeof openDatabase>>, url: string, log: (line: string) => void): Promise<{ slowestMs: number }> {
+  const role = 'cs_bench_grafana';
+  await ensureBiRole(database.db, role, 'bench');
+  const biUrl = new URL(url);
+  biUrl.username = role;
+  biUrl.password = 'bench';
+  const bi = new pg.Client({ connectionString: biUrl.toString() });
+  await bi.connect();
+  try {
+    const dir = resolve(import.meta.dirname, '../../grafana/dashboards');
+    const range = { from: new Date(Date.now() - 30 * 86_400_000), to: new Date() };
+    const variables = { tz: 'Europe/Berlin', location: 'loc-1', chargepoint: 'cp-17' };
+    let slowestMs = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+      const dashboard = JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as DashboardJson;
+      for (const panel of panelsOf(dashboard)) {
+        const queries = panel.targets!.map((target) => expandSql(target.rawSql, range, variables));
+        const run = async () => {
+          for (const q of queries) await bi.query(q);
+        };
+        await run();
+        const ms = (await timed(3, run)).median;
+        slowestMs = Math.max(slowestMs, ms);
+        log(`analytics: panel ${file} "${panel.title}": ${ms.toFixed(0)} ms (median of 3)`);
+      }
+    }
+    return { slowestMs };
+  } finally {
+    await bi.end();
+    await database.db.execute(sql.raw(`drop owned by ${role}`));
+    await database.db.execute(sql.raw(`drop role ${role}`));
   }
 }

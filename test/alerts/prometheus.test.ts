@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { freePort, onlyJobs, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { PROMETHEUS } from './tools.js';
 
-const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 const RULES = resolve(import.meta.dirname, '../../prometheus/connect-sync.rules.yml');
 const ALERT = 'ConnectSyncStatusPollStale';
 

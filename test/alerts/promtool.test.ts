@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { PROMTOOL } from './tools.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
-export const PROMTOOL = process.env.PROMTOOL ?? '/usr/bin/promtool';
 
 describe('prometheus rules (promtool)', () => {
   it('promtool check rules accepts the rule file and counts every rule', async () => {

@@ -12,7 +12,7 @@ import { silentLogger } from '../../src/log.js';
 import { syncChargepoints } from '../../src/sync/chargepoints.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { expandSql, panelsOf, type DashboardJson } from './macros.js';
+import { expandSql, panelsOf, type DashboardJson } from '../../grafana/macros.js';
 
 const DIR = resolve(import.meta.dirname, '../../grafana/dashboards');
 const HOUR = 3_600_000;
