@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.bench/**', 'node_modules/**', 'migrations/**', 'bench/results/**', '.connect-sync/**'] },
+  { ignores: ['dist/**', '.bench/**', '.soak/**', 'node_modules/**', 'migrations/**', 'bench/results/**', '.connect-sync/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

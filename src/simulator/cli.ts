@@ -33,7 +33,10 @@ Faults (rates are fractions between 0 and 1)
   --jitter-ms N            extra random delay up to N ms
   --error-rate R           requests answered HTTP 500/502/503
   --rate-limit-rps N       more requests per second than this get 429
+  --rate-limit-rate R      requests answered 429 whatever the load
   --retry-after-s N        Retry-After of a 429 (default 1)
+  --spike-rate R           requests delayed by a latency spike of --spike-ms
+  --spike-ms N             length of a latency spike
   --graphql-error-rate R   responses with a GraphQL error at a path plus partial data
   --drop-rate R            requests whose connection is dropped without an answer
   --page-cap N             serve at most N records per page whatever was asked
@@ -64,14 +67,17 @@ const FLAG_OF: Record<keyof FaultSettings, string> = {
   jitterMs: 'jitter-ms',
   errorRate: 'error-rate',
   rateLimitRps: 'rate-limit-rps',
+  rateLimitRate: 'rate-limit-rate',
   retryAfterS: 'retry-after-s',
+  spikeRate: 'spike-rate',
+  spikeMs: 'spike-ms',
   graphqlErrorRate: 'graphql-error-rate',
   dropRate: 'drop-rate',
   pageCap: 'page-cap',
   nullRate: 'null-rate',
   unknownStatusRate: 'unknown-status-rate',
 };
-const RATE_FLAGS = new Set(['error-rate', 'graphql-error-rate', 'drop-rate', 'null-rate', 'unknown-status-rate']);
+const RATE_FLAGS = new Set(['rate-limit-rate', 'spike-rate', 'error-rate', 'graphql-error-rate', 'drop-rate', 'null-rate', 'unknown-status-rate']);
 const INTEGER_FLAGS = new Set(['page-cap', 'retry-after-s']);
 
 function integer(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -14,8 +14,14 @@ export interface FaultSettings {
   errorRate: number;
   /** Requests per second (sliding 1 s window) above which requests get 429; 0 = no limit. */
   rateLimitRps: number;
+  /** Fraction of requests answered 429 whatever the load (a shared quota spent by others). */
+  rateLimitRate: number;
   /** Retry-After header value on a 429, seconds. */
   retryAfterS: number;
+  /** Fraction of requests delayed by spikeMs on top of any latency (a latency spike). */
+  spikeRate: number;
+  /** Length of a latency spike, ms. */
+  spikeMs: number;
   /** Fraction of query responses carrying a GraphQL error with a path, plus partial data. */
   graphqlErrorRate: number;
   /** Fraction of requests whose socket is destroyed without an answer. */
@@ -33,7 +39,10 @@ export const NO_FAULTS: Readonly<FaultSettings> = Object.freeze({
   jitterMs: 0,
   errorRate: 0,
   rateLimitRps: 0,
+  rateLimitRate: 0,
   retryAfterS: 1,
+  spikeRate: 0,
+  spikeMs: 0,
   graphqlErrorRate: 0,
   dropRate: 0,
   pageCap: 0,
@@ -45,6 +54,8 @@ export const FAULT_KEYS = Object.keys(NO_FAULTS) as (keyof FaultSettings)[];
 
 const RATE_KEYS: ReadonlySet<keyof FaultSettings> = new Set([
   'errorRate',
+  'rateLimitRate',
+  'spikeRate',
   'graphqlErrorRate',
   'dropRate',
   'nullRate',
@@ -66,7 +77,7 @@ export function validateFaults(partial: Partial<FaultSettings>): void {
 
 export class FaultInjector implements ServeFaults {
   private current: FaultSettings;
-  private readonly rng: Record<'drop' | 'error' | 'gql' | 'null' | 'status' | 'latency', Prng>;
+  private readonly rng: Record<'drop' | 'error' | 'gql' | 'null' | 'status' | 'latency' | 'quota' | 'spike', Prng>;
   /** Arrival times (ms) of the requests let through in the last second, oldest first. */
   private window: number[] = [];
   private windowStart = 0;
@@ -86,6 +97,8 @@ export class FaultInjector implements ServeFaults {
       null: stream('null'),
       status: stream('status'),
       latency: stream('latency'),
+      quota: stream('quota'),
+      spike: stream('spike'),
     };
   }
 
@@ -104,8 +117,12 @@ export class FaultInjector implements ServeFaults {
     return true;
   }
 
-  /** True when this request is over the rate limit (sliding one-second window). */
+  /** True when this request is over the rate limit (sliding one-second window) or drew a 429 (rateLimitRate). */
   rateLimited(nowMs: number): boolean {
+    if (this.rng.quota.chance(this.current.rateLimitRate)) {
+      this.stats.fault('rateLimited');
+      return true;
+    }
     const limit = this.current.rateLimitRps;
     if (limit <= 0) return false;
     const w = this.window;
@@ -131,10 +148,12 @@ export class FaultInjector implements ServeFaults {
   }
 
   latency(): number {
-    const { latencyMs, jitterMs } = this.current;
-    if (latencyMs <= 0 && jitterMs <= 0) return 0;
+    const { latencyMs, jitterMs, spikeMs } = this.current;
+    const spike = spikeMs > 0 && this.rng.spike.chance(this.current.spikeRate) ? spikeMs : 0;
+    if (spike > 0) this.stats.fault('latencySpike');
+    if (latencyMs <= 0 && jitterMs <= 0) return spike;
     this.stats.fault('latency');
-    return latencyMs + (jitterMs > 0 ? this.rng.latency.next() * jitterMs : 0);
+    return spike + latencyMs + (jitterMs > 0 ? this.rng.latency.next() * jitterMs : 0);
   }
 
   /** Decided once per request; the first resolver that can carry an error uses it. */

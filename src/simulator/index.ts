@@ -14,10 +14,10 @@ import { ServedSchema } from './served-schema.js';
 import { GRAPHQL_PATH, createFrontHandler } from './server.js';
 import { SimStats } from './stats.js';
 import { parseSchemaVariants, type SchemaVariant } from './variants.js';
-import { World } from './world.js';
+import { World, type ChurnRates } from './world.js';
 
 export { World } from './world.js';
-export type { ChargepointInput, ConnectorSpec, RemoteResult, WorldDump } from './world.js';
+export type { ChargepointInput, ChurnRates, ConnectorSpec, RemoteResult, WorldDump } from './world.js';
 export type { SimClock } from './clock.js';
 export { SimStats } from './stats.js';
 export { NO_FAULTS, validateFaults, type FaultSettings } from './faults.js';
@@ -64,6 +64,8 @@ export interface SimulatorOptions extends Partial<FaultSettings> {
   speed?: number;
   /** Default 2026-01-01T00:00:00Z. */
   startTime?: Date;
+  /** Chargepoints added and removed, cards changed on the simulated clock (see ChurnRates); default none. */
+  churn?: Partial<ChurnRates>;
   /** Faults, merged over the flat fault options above. */
   faults?: Partial<FaultSettings>;
   /** Seed of the fault streams; default derived from `seed`. */
@@ -140,6 +142,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     chargepoints: wholeNumber('chargepoints', options.chargepoints, 50),
     contacts: wholeNumber('contacts', options.contacts, 20),
     startTime,
+    ...(options.churn ? { churn: options.churn } : {}),
   });
   const clock = new WorldClock(world, options.speed ?? 0);
   const stats = new SimStats();

@@ -3,6 +3,7 @@
 
 export type FaultName =
   | 'latency'
+  | 'latencySpike'
   | 'httpError'
   | 'rateLimited'
   | 'graphqlError'

@@ -1,10 +1,11 @@
 // The simulated network: chargepoints, connectors, contacts, cards and sessions, plus the event
 // loop that moves it forward in simulated time. Everything random comes from seeded streams:
-// `gen` builds the world, `events` drives the clock, `runtime` serves calls from outside
+// `gen` builds the world, `events` drives the clock, `churn` adds and removes chargepoints and
+// changes cards on the clock (when asked for), `runtime` serves calls from outside
 // (remoteStart, addChargepoint, ...) so that tests poking the world do not reshuffle the
 // background traffic.
 import { CONNECTOR_TYPES, type ConnectorTypeSpec } from './catalog.js';
-import { OWN_CARD_SHARE, drawCar, holdingMs, nextFromAvailable, settleSession, tariffName } from './behaviour.js';
+import { HOUR, OWN_CARD_SHARE, drawCar, holdingMs, nextFromAvailable, settleSession, tariffName } from './behaviour.js';
 import { EventQueue } from './event-queue.js';
 import { drawConnectorTypes, makeAddress, makeChargepoint, populate } from './generate.js';
 import { Prng, deriveSeed } from './prng.js';
@@ -43,7 +44,24 @@ export interface WorldOptions {
   chargepoints: number;
   contacts: number;
   startTime: Date;
+  churn?: Partial<ChurnRates>;
 }
+
+/**
+ * Changes to the network itself on the simulated clock, each kind a Poisson process (mean events
+ * per simulated hour; 0 = never). Drawn from their own stream, so a world with churn has the same
+ * status traffic as long as no chargepoint is removed, and the same timeline whatever the requests.
+ */
+export interface ChurnRates {
+  /** A new chargepoint (new site) at the end of the paging order. */
+  chargepointsAddedPerHour: number;
+  /** A random chargepoint decommissioned (its sessions stop). */
+  chargepointsRemovedPerHour: number;
+  /** A random card renamed, or switched active/inactive. */
+  cardChangesPerHour: number;
+}
+
+const CHURN_KINDS = ['chargepointsAddedPerHour', 'chargepointsRemovedPerHour', 'cardChangesPerHour'] as const;
 
 export interface ConnectorSpec {
   currentType?: 'AC' | 'DC';
@@ -95,6 +113,10 @@ export class World {
   private readonly queue = new EventQueue();
   private readonly events: Prng;
   private readonly runtime: Prng;
+  private readonly churn: Prng;
+  private readonly churnRates: ChurnRates;
+  /** Next simulated time of each churn kind (Infinity = off), in CHURN_KINDS order. */
+  private readonly churnAt: number[];
   private cpSerial = 0;
   private connectorSerial = 0;
 
@@ -103,6 +125,13 @@ export class World {
     this.nowMs = options.startTime.getTime();
     this.events = new Prng(deriveSeed(options.seed, 'events'));
     this.runtime = new Prng(deriveSeed(options.seed, 'runtime'));
+    this.churn = new Prng(deriveSeed(options.seed, 'churn'));
+    this.churnRates = { chargepointsAddedPerHour: 0, chargepointsRemovedPerHour: 0, cardChangesPerHour: 0, ...options.churn };
+    for (const kind of CHURN_KINDS) {
+      const rate = this.churnRates[kind];
+      if (!Number.isFinite(rate) || rate < 0) throw new RangeError(`churn ${kind} must be a finite number >= 0, got ${rate}`);
+    }
+    this.churnAt = CHURN_KINDS.map((kind) => this.nextChurn(kind, this.nowMs));
     const gen = new Prng(deriveSeed(options.seed, 'world'));
     populate(this, gen, options.chargepoints, options.contacts);
     for (const cp of this.cpOrder) {
@@ -204,11 +233,18 @@ export class World {
 
   // ---- time --------------------------------------------------------------------------------
 
-  /** Applies every scheduled event up to `untilMs` in (time, connector) order. */
+  /** Applies every scheduled event up to `untilMs` in (time, connector) order; churn after connectors at equal times. */
   advanceTo(untilMs: number): void {
     const queue = this.queue;
-    while (queue.peekTime() <= untilMs) {
+    for (;;) {
       const time = queue.peekTime();
+      const churnAt = Math.min(...this.churnAt);
+      if (churnAt < time && churnAt <= untilMs) {
+        this.nowMs = Math.max(this.nowMs, churnAt);
+        this.fireChurn(this.churnAt.indexOf(churnAt), churnAt);
+        continue;
+      }
+      if (time > untilMs) break;
       const c = this.connectorsBySerial[queue.pop()];
       if (c === undefined || c.nextAt !== time) continue; // removed or rescheduled
       this.nowMs = Math.max(this.nowMs, time);
@@ -232,6 +268,27 @@ export class World {
     }
     this.eventsApplied++;
     this.schedule(c, t + holdingMs(rng, c.status, c.type));
+  }
+
+  private nextChurn(kind: (typeof CHURN_KINDS)[number], from: number): number {
+    const perHour = this.churnRates[kind];
+    return perHour > 0 ? from + Math.max(1, Math.round(this.churn.exp(HOUR / perHour))) : Infinity;
+  }
+
+  private fireChurn(index: number, t: number): void {
+    const kind = CHURN_KINDS[index]!;
+    const rng = this.churn;
+    if (kind === 'chargepointsAddedPerHour') {
+      this.addChargepointWith(rng, {});
+    } else if (kind === 'chargepointsRemovedPerHour') {
+      // Keep at least one chargepoint: an empty network is a different test.
+      if (this.cpOrder.length > 1) this.removeChargepoint(rng.pick(this.cpOrder).id);
+    } else if (this.cards.length > 0) {
+      const card = rng.pick(this.cards);
+      if (rng.chance(0.5)) card.active = !card.active;
+      else card.name = `Card ${card.tagId.slice(-4)} ${rng.int(1, 999)}`;
+    }
+    this.churnAt[index] = this.nextChurn(kind, t);
   }
 
   private schedule(c: ConnectorRec, at: number): void {
@@ -318,7 +375,10 @@ export class World {
 
   /** Adds a chargepoint at the end of the paging order; returns its id. */
   addChargepoint(input: ChargepointInput = {}): string {
-    const rng = this.runtime;
+    return this.addChargepointWith(this.runtime, input);
+  }
+
+  private addChargepointWith(rng: Prng, input: ChargepointInput): string {
     let location: LocationRec;
     if (input.locationId !== undefined) {
       const found = this.locations.get(input.locationId);
