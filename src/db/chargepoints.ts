@@ -6,8 +6,8 @@ import type { UpsertCounts } from './json-param.js';
 import { upsertPage, type UpsertSpec } from './upsert.js';
 import type { LocationRecord } from '../connect/records.js';
 
-/** A location as the client reads it (same field names as the table's columns), keyed, with its raw record. */
-export type LocationRow = LocationRecord & { id: string; raw: unknown };
+/** A location as the client reads it (same field names as the table's columns), keyed, with its raw record and fingerprint. */
+export type LocationRow = LocationRecord & { id: string; raw: unknown; row_hash: string };
 
 export interface ChargepointRow {
   id: string;
@@ -21,6 +21,7 @@ export interface ChargepointRow {
   upstream_created_at: string | null;
   upstream_updated_at: string | null;
   raw: unknown;
+  row_hash: string;
 }
 
 export interface ConnectorRow {
@@ -35,6 +36,7 @@ export interface ConnectorRow {
   status: string | null;
   status_updated_at: string | null;
   raw: unknown;
+  row_hash: string;
 }
 
 export const LOCATIONS: UpsertSpec = {
@@ -42,8 +44,9 @@ export const LOCATIONS: UpsertSpec = {
   key: 'id',
   columns: [
     ['id', 'text'], ['name', 'text'], ['street', 'text'], ['zip', 'text'], ['city', 'text'], ['country', 'text'],
-    ['latitude', 'double precision'], ['longitude', 'double precision'], ['raw', 'jsonb'],
+    ['latitude', 'double precision'], ['longitude', 'double precision'], ['raw', 'jsonb'], ['row_hash', 'uuid'],
   ],
+  hashColumn: 'row_hash',
 };
 
 export const CHARGEPOINTS: UpsertSpec = {
@@ -52,8 +55,9 @@ export const CHARGEPOINTS: UpsertSpec = {
   columns: [
     ['id', 'text'], ['name', 'text'], ['public_name', 'text'], ['location_id', 'text'], ['connectors_total', 'int'],
     ['connectors_free', 'int'], ['connectors_occupied', 'int'], ['connectors_unavailable', 'int'],
-    ['upstream_created_at', 'timestamptz'], ['upstream_updated_at', 'timestamptz'], ['raw', 'jsonb'],
+    ['upstream_created_at', 'timestamptz'], ['upstream_updated_at', 'timestamptz'], ['raw', 'jsonb'], ['row_hash', 'uuid'],
   ],
+  hashColumn: 'row_hash',
 };
 
 /**
@@ -66,8 +70,9 @@ export const CONNECTORS: UpsertSpec = {
   columns: [
     ['id', 'text'], ['chargepoint_id', 'text'], ['evse', 'text'], ['name', 'text'], ['type_name', 'text'],
     ['current_type', 'text'], ['max_power', 'double precision'], ['type_description', 'text'], ['status', 'text'],
-    ['status_updated_at', 'timestamptz'], ['raw', 'jsonb'],
+    ['status_updated_at', 'timestamptz'], ['raw', 'jsonb'], ['row_hash', 'uuid'],
   ],
+  hashColumn: 'row_hash',
   merge: {
     status: 'case when {new}.status_updated_at < t.status_updated_at then t.status else {new}.status end',
     status_updated_at: 'greatest({new}.status_updated_at, t.status_updated_at)',

@@ -19,11 +19,19 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  uuid,
 } from 'drizzle-orm/pg-core';
 
 export const connect = pgSchema('connect');
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * A fingerprint of the row as last written (md5 of the normalised record, as uuid): the status poll
+ * sends only (key, fingerprint) pairs for a page and the full record only where they differ, so an
+ * unchanged record costs one index probe. Null for rows written before it existed (read as changed).
+ */
+const rowHash = () => uuid('row_hash');
 
 /** Columns every upstream entity table has. */
 const entityColumns = () => ({
@@ -42,6 +50,7 @@ export const locations = connect.table('locations', {
   country: text('country'),
   latitude: doublePrecision('latitude'),
   longitude: doublePrecision('longitude'),
+  rowHash: rowHash(),
   ...entityColumns(),
 });
 
@@ -58,6 +67,7 @@ export const chargepoints = connect.table(
     connectorsUnavailable: integer('connectors_unavailable'),
     upstreamCreatedAt: tz('upstream_created_at'),
     upstreamUpdatedAt: tz('upstream_updated_at'),
+    rowHash: rowHash(),
     ...entityColumns(),
   },
   (t) => [index('chargepoints_location_idx').on(t.locationId)],
@@ -78,6 +88,7 @@ export const connectors = connect.table(
     typeDescription: text('type_description'),
     status: text('status'),
     statusUpdatedAt: tz('status_updated_at'),
+    rowHash: rowHash(),
     ...entityColumns(),
   },
   (t) => [index('connectors_chargepoint_idx').on(t.chargepointId), index('connectors_evse_idx').on(t.evse)],

@@ -30,14 +30,23 @@ export interface UpsertSpec {
   countChanged?: Readonly<Record<string, string>>;
   /** Stored columns the countChanged conditions read. */
   storedColumns?: readonly string[];
+  /**
+   * The row's fingerprint column (row_hash), written with the row but not part of what counts as a
+   * change: a row whose data is equal and only the fingerprint differs (written before fingerprints
+   * existed) gets the fingerprint without its updated_at moving, and counts as unchanged.
+   */
+  hashColumn?: string;
 }
 
 function buildUpsert(spec: UpsertSpec): { head: string; tail: string } {
   const cols = spec.columns.map(([c]) => c);
   const valueOf = (c: string, rowAlias: string) => (spec.merge?.[c] ?? `{new}.${c}`).replaceAll('{new}', rowAlias);
-  const compared = cols.filter((c) => c !== spec.key);
+  const hash = spec.hashColumn;
+  const compared = cols.filter((c) => c !== spec.key && c !== hash);
   const storedTuple = `(${compared.map((c) => `t.${c}`).join(', ')}, t.deleted_at is null)`;
   const newTuple = (alias: string) => `(${compared.map((c) => valueOf(c, alias)).join(', ')}, true)`;
+  const dataChanged = (alias: string) => `${storedTuple} is distinct from ${newTuple(alias)}`;
+  const hashChanged = (alias: string) => (hash ? ` or t.${hash} is distinct from ${alias}.${hash}` : '');
   const stored = (spec.storedColumns ?? []).map((c) => `, t.${c} as t_${c}`).join('');
   const extra = Object.entries(spec.countChanged ?? {})
     .map(([name, cond]) => `, (select count(*)::int from changed where ${cond}) as "${name}"`)
@@ -47,17 +56,18 @@ function buildUpsert(spec: UpsertSpec): { head: string; tail: string } {
 changed as (
   select x.*${stored} from x
   left join lateral (select * from ${spec.table} s where s.${spec.key} = x.${spec.key}) t on true
-  where t.${spec.key} is null or ${storedTuple} is distinct from ${newTuple('x')}
+  where t.${spec.key} is null or ${dataChanged('x')}${hashChanged('x')}
 ),
 up as (
   insert into ${spec.table} as t (${cols.join(', ')})
   select ${cols.join(', ')} from changed
   on conflict (${spec.key}) do update set
-    ${compared.map((c) => `${c} = ${valueOf(c, 'excluded')}`).join(', ')}, updated_at = now(), deleted_at = null
-  where ${storedTuple} is distinct from ${newTuple('excluded')}
-  returning (xmax = 0) as inserted
+    ${[...compared, ...(hash ? [hash] : [])].map((c) => `${c} = ${c === hash ? `excluded.${c}` : valueOf(c, 'excluded')}`).join(', ')},
+    updated_at = ${hash ? `case when ${dataChanged('excluded')} then now() else t.updated_at end` : 'now()'}, deleted_at = null
+  where ${dataChanged('excluded')}${hashChanged('excluded')}
+  returning (xmax = 0) as inserted, ${hash ? `(t.updated_at = now())` : 'true'} as data_changed
 )
-select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated${extra} from up`;
+select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted and data_changed)::int as updated${extra} from up`;
   return { head, tail };
 }
 

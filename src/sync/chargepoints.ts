@@ -6,6 +6,7 @@ import { markUnseenDeleted, unseenChargepointIds, upsertChargepoints, upsertConn
 import { addToRun, insertRejects } from '../db/runs.js';
 import { connectorsByStatus, recordStatusObservations, type StatusObservation } from '../db/status-history.js';
 import { analyzeSeen, recordSeen, resetSeen, type SeenKind } from '../db/seen.js';
+import { changedRecords, rowHash, type Fingerprint } from '../db/fingerprints.js';
 import { connectorsByStatus as connectorsGauge, statusTransitions } from '../metrics.js';
 import { runJob, type JobContext, type JobResult, type RunHandle } from './job.js';
 import { toRejectRow, uncountedRequests } from './pass.js';
@@ -76,19 +77,26 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       const requests = page.requestAttempts ?? 1;
       const writeStart = performance.now();
       const counts = await run.db.transaction(async (tx) => {
-        await upsertLocations(tx, built.locations);
-        const cp = await upsertChargepoints(tx, built.chargepoints);
-        const conn = await upsertConnectors(tx, built.connectors);
-        const history = await recordStatusObservations(tx, built.observations, fetchedAt, run.id);
+        // One probe per record for its fingerprint; only new or changed records are sent in full.
+        const changed = await changedRecords(tx, fingerprintsOf(built), seen);
+        const isNew = (k: Fingerprint['k'], id: string) => changed.has(`${k}:${id}`);
+        const locations = built.locations.filter((l) => isNew('l', l.id));
+        const chargepoints = built.chargepoints.filter((c) => isNew('p', c.id));
+        const connectors = built.connectors.filter((c) => isNew('c', c.id));
+        const observations = built.observations.filter((o) => isNew('c', o.connector_id));
+        await upsertLocations(tx, locations);
+        const cp = await upsertChargepoints(tx, chargepoints);
+        const conn = await upsertConnectors(tx, connectors);
+        const history = await recordStatusObservations(tx, observations, fetchedAt, run.id);
         await insertRejects(tx, run.id, 'chargepoints', page.rejects.map(toRejectRow));
-        await recordSeen(tx, seen);
+        const skipped = built.chargepoints.length - chargepoints.length + built.connectors.length - connectors.length;
         const delta = {
           pages: 1,
           requests,
           seen: built.chargepoints.length + built.connectors.length,
           inserted: cp.inserted + conn.inserted,
           updated: cp.updated + conn.updated,
-          unchanged: cp.unchanged + conn.unchanged,
+          unchanged: cp.unchanged + conn.unchanged + skipped,
           rejected: page.rejects.length,
         };
         const details = {
@@ -183,6 +191,14 @@ interface BuiltPage {
  * Maps a page of records to the rows of each table (pure). A connector listed twice in the page
  * is written once; across pages a repeated connector is simply written again (idempotent).
  */
+function fingerprintsOf(built: BuiltPage): Fingerprint[] {
+  return [
+    ...built.locations.map((r) => ({ k: 'l' as const, id: r.id, h: r.row_hash })),
+    ...built.chargepoints.map((r) => ({ k: 'p' as const, id: r.id, h: r.row_hash })),
+    ...built.connectors.map((r) => ({ k: 'c' as const, id: r.id, h: r.row_hash })),
+  ];
+}
+
 export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
   const seenConnectors = new Set<string>();
   const out: BuiltPage = { locations: [], chargepoints: [], connectors: [], observations: [], duplicateConnectors: 0, noStatus: 0, implausible: 0 };
@@ -192,9 +208,9 @@ export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
     if (loc && !locationIds.has(loc.id)) {
       locationIds.add(loc.id);
       // The location as received (any shape the server has), beside the typed columns.
-      out.locations.push({ ...loc, raw: (cp.raw as { location?: unknown } | null)?.location ?? loc });
+      out.locations.push(hashed({ ...loc, raw: (cp.raw as { location?: unknown } | null)?.location ?? loc }));
     }
-    out.chargepoints.push({
+    out.chargepoints.push(hashed({
       id: cp.id,
       name: cp.name,
       public_name: cp.publicName,
@@ -206,14 +222,14 @@ export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
       upstream_created_at: cp.createdAt?.toISOString() ?? null,
       upstream_updated_at: cp.updatedAt?.toISOString() ?? null,
       raw: withoutConnectors(cp.raw),
-    });
+    }));
     for (const c of cp.connectors) {
       if (seenConnectors.has(c.id)) {
         out.duplicateConnectors++;
         continue;
       }
       seenConnectors.add(c.id);
-      out.connectors.push(connectorRow(c, cp.id));
+      out.connectors.push(hashed(connectorRow(c, cp.id)));
       const obs = observation(c, fetchedAt);
       if (obs === 'no-status') out.noStatus++;
       else {
@@ -225,7 +241,12 @@ export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
   return out;
 }
 
-function connectorRow(c: ConnectorRecord, chargepointId: string): ConnectorRow {
+/** The row with its fingerprint (db/fingerprints.ts): an unchanged record is then never sent in full. */
+function hashed<T extends object>(row: T): T & { row_hash: string } {
+  return { ...row, row_hash: rowHash(row) };
+}
+
+function connectorRow(c: ConnectorRecord, chargepointId: string): Omit<ConnectorRow, 'row_hash'> {
   return {
     id: c.id,
     chargepoint_id: chargepointId,

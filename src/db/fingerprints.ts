@@ -1,0 +1,47 @@
+// Unchanged records nearly free: the status poll sends a page's (key, fingerprint) pairs and learns
+// in one statement which records are new or differ from what is stored (one primary-key probe
+// each); only those are then sent in full. The same statement records the page's ids in the
+// session's seen_ids table (deletion detection, seen.ts), so a page in which nothing changed costs
+// this one statement and the run's progress update.
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { rows, type Executor } from './database.js';
+import { jsonRows } from './json-param.js';
+import type { SeenKind } from './seen.js';
+
+/** md5 of the row as JSON, formatted as a uuid (the column type of row_hash: 16 bytes, fast to compare). */
+export function rowHash(row: object): string {
+  const h = createHash('md5').update(JSON.stringify(row)).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export interface Fingerprint {
+  /** p = chargepoint, c = connector, l = location */
+  k: 'p' | 'c' | 'l';
+  id: string;
+  h: string;
+}
+
+/**
+ * Of the given fingerprints, those whose stored row is missing, deleted or different, as
+ * "k:id" strings; records `seen` in seen_ids in the same statement.
+ */
+export async function changedRecords(db: Executor, fingerprints: Fingerprint[], seen: Array<{ k: SeenKind; id: string }>): Promise<Set<string>> {
+  const out = await rows<{ k: string; id: string }>(
+    db,
+    sql`with input as (
+      select * from jsonb_to_recordset(${jsonRows(fingerprints)}) as x(k text, id text, h uuid)
+    ), seen as (
+      insert into seen_ids (kind, id) select k::"char", id from jsonb_to_recordset(${jsonRows(seen)}) as s(k text, id text)
+    )
+    select x.k, x.id from input x
+    where not exists (
+      select 1 from connect.chargepoints t where x.k = 'p' and t.id = x.id and t.row_hash = x.h and t.deleted_at is null
+      union all
+      select 1 from connect.connectors t where x.k = 'c' and t.id = x.id and t.row_hash = x.h and t.deleted_at is null
+      union all
+      select 1 from connect.locations t where x.k = 'l' and t.id = x.id and t.row_hash = x.h and t.deleted_at is null
+    )`,
+  );
+  return new Set(out.map((r) => `${r.k}:${r.id}`));
+}
