@@ -31,6 +31,9 @@ interface WorkerSync {
   maxRssMb: number;
 }
 
+/** Simulated network latency of the poll_latency and poll100k figures. */
+const POLL_LATENCY_MS = 200;
+
 const HISTORY_TABLES = ['chargepoints', 'connectors', 'connector_status_history', 'locations'];
 
 async function tuplesWritten(url: string): Promise<number> {
@@ -93,6 +96,7 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
     const { changed } = await child.call<{ changed: number }>({ type: 'change', fraction: 0.01, at: new Date(Date.now() - 1000).toISOString() });
     const steady = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url });
     if (steady.status !== 'succeeded') throw new Error(`steady poll ${steady.status}: ${steady.error}`);
+    const steadyDbS = steady.details.write_ms! / 1000;
     await new Promise((r) => setTimeout(r, 700));
     const tuples = (await tuplesWritten(scratch.url)) - tuplesBefore;
     const diff = await snap.query<{ changed: string; rewritten: string }>(`with after as (
@@ -133,9 +137,27 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
     const copyIndexedS = await copyInto('bench.copy_indexed', 'including all');
     await copyClient.end();
 
+    // (4) The steady poll over a real network: 200 ms per request, concurrency 4, 1 % changed.
+    o.log('steady poll with 200 ms per request, concurrency 4…');
+    await child.call({ type: 'change', fraction: 0.01, at: new Date(Date.now() - 1000).toISOString() });
+    await child.call({ type: 'faults', faults: { latencyMs: POLL_LATENCY_MS } });
+    const slow = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url });
+    if (slow.status !== 'succeeded') throw new Error(`poll with latency ${slow.status}: ${slow.error}`);
+    await child.call({ type: 'faults', faults: { latencyMs: 0 } });
+    const pollIdealS = (slow.requests * POLL_LATENCY_MS) / 1000 / 4;
+
     const ourWriteRate = rowsWritten / writeS;
     const copyRate = rows.length / copyS;
     return {
+      poll_latency: {
+        chargepoints: started.sizes.chargepoints,
+        latency_ms: POLL_LATENCY_MS,
+        concurrency: 4,
+        requests: slow.requests,
+        wall_s: round(slow.wallS, 3),
+        ideal_s: round(pollIdealS, 3),
+        wall_over_ideal: round(slow.wallS / pollIdealS, 3),
+      },
       network: { chargepoints: started.sizes.chargepoints, connectors: started.sizes.connectors, page_size: o.pageSize },
       initial: {
         records: records,
@@ -164,7 +186,9 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
         requests: steady.requests,
         min_pages: Math.ceil(started.sizes.chargepoints / o.pageSize),
         wall_s: round(steady.wallS, 3),
-        db_write_s: round(steady.details.write_ms! / 1000, 3),
+        db_write_s: round(steadyDbS, 3),
+        // The steady poll's database time against COPY of the same connector rows (same run).
+        db_over_copy: round(steadyDbS / copyS, 3),
         worker_cpu_s: round(steady.cpuS, 3),
       },
       peak_rss_mb: Math.round(peakRss),
@@ -180,4 +204,52 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
+}
+
+/**
+ * poll100k: a large operator's minute poll — 100k chargepoints, 200 ms per request, concurrency 8,
+ * steady state (1 % changed) after an initial load; wall time and the worker's peak RSS.
+ */
+export async function benchPoll100k(o: { adminUrl: string; pageSize: number; log: (line: string) => void }): Promise<Record<string, Record<string, number>>> {
+  const scratch = await createScratchDatabase(o.adminUrl, 'poll100k');
+  const child = forkChild(resolve(import.meta.dirname, 'sim-child.js'));
+  const worker = forkChild(resolve(import.meta.dirname, 'worker-child.js'), WORKER_EXEC_ARGV);
+  try {
+    const database = await openDatabase({ databaseUrl: scratch.url, poolSize: 1 }, silentLogger);
+    await migrateDatabase(database, silentLogger);
+    await database.close();
+    o.log('poll100k: building 100k chargepoints…');
+    const started = await child.call<{ url: string; apiKey: string; sizes: { chargepoints: number; connectors: number } }>({
+      type: 'start',
+      options: { chargepoints: 100_000, contacts: 10, seed: 2, speed: 0, startTime: new Date(Date.now() - 86_400_000) },
+    });
+    await worker.call({ type: 'connect', url: started.url, apiKey: started.apiKey, pageSize: o.pageSize, concurrency: 8 });
+    o.log(`poll100k: initial load of ${started.sizes.chargepoints} chargepoints, ${started.sizes.connectors} connectors…`);
+    const initial = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url });
+    if (initial.status !== 'succeeded') throw new Error(`poll100k initial load ${initial.status}: ${initial.error}`);
+    o.log('poll100k: steady poll, 200 ms per request, concurrency 8…');
+    await child.call({ type: 'change', fraction: 0.01, at: new Date(Date.now() - 1000).toISOString() });
+    await child.call({ type: 'faults', faults: { latencyMs: POLL_LATENCY_MS } });
+    const steady = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url });
+    if (steady.status !== 'succeeded') throw new Error(`poll100k steady ${steady.status}: ${steady.error}`);
+    return {
+      poll100k: {
+        chargepoints: started.sizes.chargepoints,
+        connectors: started.sizes.connectors,
+        latency_ms: POLL_LATENCY_MS,
+        concurrency: 8,
+        requests: steady.requests,
+        wall_s: round(steady.wallS, 3),
+        ideal_s: round((steady.requests * POLL_LATENCY_MS) / 1000 / 8, 3),
+        db_write_s: round(steady.details.write_ms! / 1000, 3),
+        initial_wall_s: round(initial.wallS, 3),
+        // The worker process's peak over its whole life (the initial load included).
+        peak_rss_mb: Math.round(steady.maxRssMb),
+      },
+    };
+  } finally {
+    await worker.close();
+    await child.close();
+    await scratch.drop();
+  }
 }

@@ -1,10 +1,10 @@
-// `npm run bench [-- --json] [--chargepoints N] [--only a,b]`: runs the benchmarks, prints a
+// `npm run bench [-- --json] [--chargepoints N] [--only simulator,chargepoints,poll100k,analytics,fanout]`: runs the benchmarks, prints a
 // readable table, writes bench/results/latest.json, and with --json prints the same figures as
 // one JSON object on the last line.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchChargepoints } from './chargepoints.bench.js';
+import { benchChargepoints, benchPoll100k } from './chargepoints.bench.js';
 import { benchFanOut } from './fanout.bench.js';
 import { benchSimulator } from './simulator.bench.js';
 import { benchAnalytics } from './analytics.bench.js';
@@ -32,6 +32,7 @@ if (want('simulator')) {
   results.simulator = await benchSimulator();
 }
 if (want('chargepoints')) Object.assign(results, await benchChargepoints({ adminUrl, chargepoints, pageSize, log }));
+if (want('poll100k')) Object.assign(results, await benchPoll100k({ adminUrl, pageSize, log }));
 if (want('analytics')) {
   log('analytics: 2M status intervals for 10k connectors over 90 days (generating takes ~1.5 min)…');
   results.analytics = await benchAnalytics(adminUrl, { log });

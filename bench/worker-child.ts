@@ -7,7 +7,7 @@ import { silentLogger } from '../src/log.js';
 import { syncChargepoints } from '../src/sync/chargepoints.js';
 
 type Message =
-  | { id: number; type: 'connect'; url: string; apiKey: string; pageSize: number }
+  | { id: number; type: 'connect'; url: string; apiKey: string; pageSize: number; concurrency?: number }
   | { id: number; type: 'sync'; databaseUrl: string }
   | { id: number; type: 'close' };
 
@@ -22,7 +22,7 @@ process.on('message', async (m: Message) => {
           apiKey: m.apiKey,
           timeoutMs: 60_000,
           pageSize: m.pageSize,
-          limiter: createLimiter({ concurrency: 4, maxRps: 100_000 }),
+          limiter: createLimiter({ concurrency: m.concurrency ?? 4 }),
           logger: silentLogger,
         });
         process.send!({ id: m.id });

@@ -34,14 +34,14 @@ export async function changedRecords(db: Executor, fingerprints: Fingerprint[], 
     ), seen as (
       insert into seen_ids (kind, id) select k::"char", id from jsonb_to_recordset(${jsonRows(seen)}) as s(k text, id text)
     )
+    -- One primary-key probe per record, in its own table only (a CASE evaluates one branch; a
+    -- NOT EXISTS over a UNION would be planned as a hashed subplan that scans all three tables).
     select x.k, x.id from input x
-    where not exists (
-      select 1 from connect.chargepoints t where x.k = 'p' and t.id = x.id and t.row_hash = x.h and t.deleted_at is null
-      union all
-      select 1 from connect.connectors t where x.k = 'c' and t.id = x.id and t.row_hash = x.h and t.deleted_at is null
-      union all
-      select 1 from connect.locations t where x.k = 'l' and t.id = x.id and t.row_hash = x.h and t.deleted_at is null
-    )`,
+    where x.h is distinct from case x.k
+      when 'p' then (select t.row_hash from connect.chargepoints t where t.id = x.id and t.deleted_at is null)
+      when 'c' then (select t.row_hash from connect.connectors t where t.id = x.id and t.deleted_at is null)
+      when 'l' then (select t.row_hash from connect.locations t where t.id = x.id and t.deleted_at is null)
+    end`,
   );
   return new Set(out.map((r) => `${r.k}:${r.id}`));
 }

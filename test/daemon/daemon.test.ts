@@ -71,9 +71,10 @@ describe('connect-sync run', () => {
     expect(await t.sql(`select count(*)::int as n from connect.sync_runs where status = 'running'`)).toEqual([{ n: 0 }]);
   }, 40_000);
 
-  it('SIGTERM in the middle of a run: exit 0 within 10 s, the run recorded as aborted, no partial page', async () => {
+  it('SIGTERM in the middle of a run, pages in flight: exit 0 within 10 s, the run recorded as aborted, no partial page', async () => {
     await t.sql(`truncate connect.connector_status_history, connect.connectors, connect.chargepoints, connect.locations cascade`);
     sim.setFaults({ latencyMs: 250 });
+    sim.stats.reset();
     const d = await startDaemonProcess({
       DATABASE_URL: t.url,
       ...api(),
@@ -89,6 +90,8 @@ describe('connect-sync run', () => {
       runId = r?.id;
     }
     expect(runId).toBeDefined();
+    // The poll reads ahead: later pages are in flight while one is written.
+    expect(sim.stats.maxInFlight).toBeGreaterThan(1);
     const t0 = Date.now();
     d.child.kill('SIGTERM');
     expect(await d.exited).toBe(0);

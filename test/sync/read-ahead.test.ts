@@ -1,0 +1,196 @@
+// The status poll with pages in flight (read-ahead): a cap learnt mid-pass, a list that shifts
+// while pages are in flight, a page that fails for good with later pages in flight; and the
+// fan-out's short-page rule against a server that caps pages.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collect } from '../../src/connect/index.js';
+import { silentLogger } from '../../src/log.js';
+import { syncChargepoints, type ChargepointPage, type ChargepointSource } from '../../src/sync/chargepoints.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { startUpstream, type Upstream } from '../helpers/upstream.js';
+
+const sorted = (xs: string[]) => [...xs].sort();
+
+describe('the status poll with pages in flight', () => {
+  const t = useTestDatabase('read-ahead');
+  let up: Upstream;
+  beforeAll(async () => {
+    up = await startUpstream({ seed: 12, chargepoints: 90, contacts: 2, pageSize: 6, concurrency: 4, faults: { latencyMs: 15, jitterMs: 10 } });
+  });
+  afterAll(() => up.close());
+  afterEach(() => up.sim.setFaults({ pageCap: 0, errorRate: 0 }));
+  const ctx = () => ({ database: t.database, logger: silentLogger });
+  const stored = async () => (await t.sql<{ id: string }>(`select id from connect.chargepoints where deleted_at is null`)).map((r) => r.id);
+
+  it('reads ahead: several pages in flight, every record once, requests = pages + 1', async () => {
+    await up.client.dialect();
+    up.sim.stats.reset();
+    const r = await syncChargepoints(up.client, ctx());
+    expect(r.status).toBe('succeeded');
+    expect(up.sim.stats.maxInFlight).toBeGreaterThan(1);
+    expect(up.sim.stats.maxInFlight).toBeLessThanOrEqual(4);
+    expect(sorted(await stored())).toEqual(sorted(up.sim.world.chargepointIds()));
+    expect(r.counters!.requests).toBe(Math.ceil(90 / 6) + 1);
+  });
+
+  it('a page cap learnt mid-pass, with pages in flight: every record once, nothing deleted', async () => {
+    const source: ChargepointSource = {
+      getChargepoint: (by) => up.client.getChargepoint(by),
+      async *chargepointPages() {
+        let index = 0;
+        for await (const page of up.client.chargepointPages()) {
+          // Pages 3.. are in flight when the server starts capping at 4 records.
+          if (index++ === 2) up.sim.setFaults({ pageCap: 4 });
+          yield page as ChargepointPage;
+        }
+      },
+    };
+    const r = await syncChargepoints(source, ctx());
+    expect(r.status).toBe('succeeded');
+    expect(r.details!.deleted_chargepoints ?? 0).toBe(0);
+    expect(r.counters!.seen - r.counters!.rejected).toBeGreaterThan(90);
+    expect(sorted(await stored())).toEqual(sorted(up.sim.world.chargepointIds()));
+    // Each chargepoint once: a repeated one would be counted as a duplicate, none was lost.
+    const [{ n }] = (await t.sql<{ n: number }>(`select count(*)::int as n from connect.connector_status_history where valid_to is null`)) as [{ n: number }];
+    expect(n).toBe(up.sim.world.connectorIds().length);
+  });
+
+  it('the list shifts while several pages are in flight: nothing is deleted wrongly', async () => {
+    const world = up.sim.world;
+    const ids = world.chargepointIds();
+    const victim = ids[8]!; // on page 1 (records 6..11)
+    const source: ChargepointSource = {
+      getChargepoint: (by) => up.client.getChargepoint(by),
+      async *chargepointPages() {
+        let index = 0;
+        for await (const page of up.client.chargepointPages()) {
+          yield page as ChargepointPage;
+          // After page 1 is written, pages 2..5 are already asked: every later offset is off by one.
+          if (index++ === 1) world.removeChargepoint(victim);
+        }
+      },
+    };
+    const r = await syncChargepoints(source, ctx());
+    expect(r.status).toBe('succeeded');
+    // Records that moved onto pages already served were confirmed one by one, not deleted.
+    expect(r.details!.deletions_disproved).toBeGreaterThanOrEqual(1);
+    // The victim was served (page 1) before it went: this pass saw every chargepoint.
+    expect(sorted(await stored())).toEqual(sorted(ids));
+    // The next complete pass no longer sees the victim and deletes exactly it.
+    const next = await syncChargepoints(up.client, ctx());
+    expect(next.details!.deleted_chargepoints).toBe(1);
+    expect(sorted(await stored())).toEqual(sorted(world.chargepointIds()));
+  });
+
+  it('a page that fails for good while later pages are in flight: the pass fails, nothing is deleted, the next run completes', async () => {
+    const before = sorted(await stored());
+    const [{ n: historyBefore }] = (await t.sql<{ n: number }>(`select count(*)::int as n from connect.connector_status_history`)) as [{ n: number }];
+    const world = up.sim.world;
+    const gone = world.chargepointIds()[60]!;
+    world.removeChargepoint(gone); // a deletion the failed pass must not act on
+    up.sim.clock.advance(3600_000); // statuses move: pages written before the failure record changes
+    const source: ChargepointSource = {
+      getChargepoint: (by) => up.client.getChargepoint(by),
+      async *chargepointPages() {
+        let index = 0;
+        for await (const page of up.client.chargepointPages()) {
+          // From page 3 on every request fails (pages 4..6 are in flight already): after retries the page fails for good.
+          if (index++ === 2) up.sim.setFaults({ errorRate: 1 });
+          yield page as ChargepointPage;
+        }
+      },
+    };
+    const failed = await syncChargepoints(source, ctx());
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/failed \d+ time\(s\)/);
+    up.sim.setFaults({ errorRate: 0 });
+    // Nothing deleted; the pages that committed are whole (their counts add up) and consistent.
+    expect(sorted(await stored())).toEqual(before);
+    const [run] = await t.sql<{ pages: number; complete: boolean }>(`select pages, complete from connect.sync_runs where id = $1`, [failed.runId]);
+    // Pages 0..2, and those of the pages in flight that were answered before the fault began.
+    expect(run!.complete).toBe(false);
+    expect(run!.pages).toBeGreaterThanOrEqual(3);
+    expect(run!.pages).toBeLessThan(Math.ceil(89 / 6));
+    const [{ n: historyAfter }] = (await t.sql<{ n: number }>(`select count(*)::int as n from connect.connector_status_history`)) as [{ n: number }];
+    expect(historyAfter).toBeGreaterThanOrEqual(historyBefore);
+    const [{ n: openPerConnector }] = (await t.sql<{ n: number }>(
+      `select count(*)::int as n from (select connector_id from connect.connector_status_history where valid_to is null group by 1 having count(*) > 1) x`,
+    )) as [{ n: number }];
+    expect(openPerConnector).toBe(0);
+
+    const next = await syncChargepoints(up.client, ctx());
+    expect(next.status).toBe('succeeded');
+    expect(next.details!.deleted_chargepoints).toBe(1);
+    expect(sorted(await stored())).toEqual(sorted(world.chargepointIds()));
+  });
+});
+
+describe('the fan-out short-page rule', () => {
+  let up: Upstream;
+  beforeAll(async () => {
+    up = await startUpstream({ seed: 5, chargepoints: 3, contacts: 60, pageSize: 100, faults: { pageCap: 2 } });
+  });
+  afterAll(() => up.close());
+
+  it('a page shorter than the largest one returned ends the list; only undecidable lists ask the empty page', async () => {
+    const world = up.sim.world;
+    await up.client.catalog();
+    up.sim.stats.reset();
+    // The rule, written out for a server that returns min(cap 2, remaining), contacts in order.
+    let largest = 0;
+    let expected = 0;
+    for (const id of world.contactIds()) {
+      const n = world.cardsOf(id).length;
+      for (let offset = 0; ; ) {
+        const got = Math.min(2, n - offset);
+        expected++;
+        if (got === 0) break;
+        const before = largest;
+        largest = Math.max(largest, got);
+        offset += got;
+        if (got < 100 && got < before) break;
+      }
+      const { records } = await collect(up.client.cardPages(id));
+      expect(records.map((c) => c.tagId)).toEqual(world.cardsOf(id).map((c) => c.tagId));
+    }
+    expect(up.sim.stats.byOperation['getCards']).toBe(expected);
+    // Far fewer than one empty page per contact.
+    expect(expected).toBeLessThan(world.contactIds().length * 2);
+  });
+});
+
+describe('fingerprints after an upgrade', () => {
+  const t = useTestDatabase('fingerprint-upgrade');
+  let up: Upstream;
+  beforeAll(async () => {
+    up = await startUpstream({ seed: 13, chargepoints: 20, contacts: 2, pageSize: 7 });
+  });
+  afterAll(() => up.close());
+
+  it('rows without a fingerprint (written before 0006) get one without their data or updated_at changing; then nothing is written', async () => {
+    const ctx = { database: t.database, logger: silentLogger };
+    expect((await syncChargepoints(up.client, ctx)).status).toBe('succeeded');
+    // As an existing database arrives after the migration: every row_hash null.
+    await t.sql(`update connect.chargepoints set row_hash = null; update connect.connectors set row_hash = null; update connect.locations set row_hash = null`);
+    const snapshot = (table: string) =>
+      t.sql<{ id: string; row: string }>(`select id, (to_jsonb(x) - 'row_hash')::text as row from connect.${table} x order by id`);
+    const before = { cp: await snapshot('chargepoints'), conn: await snapshot('connectors'), loc: await snapshot('locations') };
+    const [{ n: history }] = (await t.sql<{ n: number }>(`select count(*)::int as n from connect.connector_status_history`)) as [{ n: number }];
+
+    const first = await syncChargepoints(up.client, ctx);
+    expect(first.status).toBe('succeeded');
+    expect(first.counters).toMatchObject({ inserted: 0, updated: 0 });
+    expect({ cp: await snapshot('chargepoints'), conn: await snapshot('connectors'), loc: await snapshot('locations') }).toEqual(before);
+    const [{ missing }] = (await t.sql<{ missing: number }>(
+      `select (select count(*) from connect.chargepoints where row_hash is null) + (select count(*) from connect.connectors where row_hash is null)
+        + (select count(*) from connect.locations where row_hash is null) as missing`,
+    )) as [{ missing: number }];
+    expect(Number(missing)).toBe(0);
+    expect((await t.sql<{ n: number }>(`select count(*)::int as n from connect.connector_status_history`))[0]!.n).toBe(history);
+
+    // With fingerprints in place an unchanged poll rewrites no row at all.
+    const versions = () => t.sql<{ v: string }>(`select string_agg(xmin::text || ctid::text, ',' order by id) as v from connect.connectors`);
+    const v0 = await versions();
+    expect((await syncChargepoints(up.client, ctx)).counters).toMatchObject({ inserted: 0, updated: 0, unchanged: first.counters!.seen });
+    expect(await versions()).toEqual(v0);
+  });
+});
