@@ -10,6 +10,7 @@ import { DASHBOARDS, dashboardJson } from '../../grafana/dashboards.js';
 import { ensureBiRole } from '../../src/db/roles.js';
 import { silentLogger } from '../../src/log.js';
 import { syncChargepoints } from '../../src/sync/chargepoints.js';
+import { syncCards, syncContacts } from '../../src/sync/customers.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 import { expandSql, panelsOf, type DashboardJson } from '../../grafana/macros.js';
@@ -78,12 +79,17 @@ describe('Grafana panel queries as the BI role on a synced database', () => {
   let chosen: { location: string; chargepoint: string };
 
   beforeAll(async () => {
-    up = await startUpstream({ seed: 15, chargepoints: 16, contacts: 2, startTime: start, faults: { unknownStatusRate: 0.04, graphqlErrorRate: 0.3 } });
+    up = await startUpstream({ seed: 15, chargepoints: 16, contacts: 2, startTime: start, faults: { unknownStatusRate: 0.04 } });
     for (let pass = 0; pass < 24; pass++) {
       const result = await syncChargepoints(up.client, { database: t.database, logger: silentLogger });
       expect(result.status).toBe('succeeded');
       up.sim.clock.advance(3 * HOUR);
     }
+    // Contacts and their cards; one contact's requests keep failing, so the cards run is partial
+    // and the contact is listed in sync_rejects.
+    expect((await syncContacts(up.client, { database: t.database, logger: silentLogger })).status).toBe('succeeded');
+    up.sim.world.failContact(up.sim.world.contactIds()[0]!);
+    expect((await syncCards(up.client, { database: t.database, logger: silentLogger }, { concurrency: 2 })).status).toBe('partial');
     // The drill-down shows the chargepoint with the most outage intervals; an operator declared an
     // exclusion window on it.
     const [top] = await t.sql<{ chargepoint_id: string; location_id: string }>(
@@ -159,7 +165,13 @@ describe('Grafana panel queries as the BI role on a synced database', () => {
     expect(Number(below!.ports_below)).toBe(adminBelow!.n);
     expect(Number(below!.ports)).toBe(adminBelow!.ports);
     const runs = await run('connect-sync-health', 'Runs by job and outcome');
-    expect(runs).toEqual([expect.objectContaining({ job: 'chargepoints', outcome: 'succeeded', runs: '24' })]);
+    expect(runs).toEqual([
+      expect.objectContaining({ job: 'cards', outcome: 'partial', runs: '1' }),
+      expect.objectContaining({ job: 'chargepoints', outcome: 'succeeded', runs: '24' }),
+      expect.objectContaining({ job: 'contacts', outcome: 'succeeded', runs: '1' }),
+    ]);
+    const rejects = await run('connect-sync-health', 'Rejects by reason');
+    expect(rejects).toEqual([expect.objectContaining({ job: 'cards', entity: 'contact', rejects: '1' })]);
     const unmapped = await run('connect-sync-health', 'Unmapped statuses');
     expect(unmapped.length).toBeGreaterThan(0);
   });
