@@ -123,7 +123,7 @@ export class Lane {
       CONNECT_API_URL: this.sim.url,
       CONNECT_API_KEY: this.sim.apiKey,
       DATABASE_URL: productUrl,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? 'warn',
       CONNECT_PAGE_SIZE: String(o.pageSize),
       CONNECT_TIMEOUT_MS: String(o.timeoutMs),
       CONNECT_MAX_RPS: '200',
@@ -193,8 +193,10 @@ export class Lane {
           if (kill(run)) this.injected.processKills++;
         }, this.rng.int(150, 1000));
       }
+      const started = performance.now();
       const code = await run.exited;
       clearTimeout(killer);
+      if (process.env.SOAK_TRACE) this.options.log(`${this.options.name} sync ${args.join(' ')}: exit ${code} after ${Math.round(performance.now() - started)} ms\n${run.output().slice(-600)}`);
       if (await this.succeededSince(job, mark)) return;
       this.retries++;
       if (attempt >= MAX_ATTEMPTS) throw new Error(`${this.options.name}: sync ${args.join(' ')} did not succeed in ${attempt} attempts (last exit ${code}):\n${run.output()}`);
