@@ -43,6 +43,8 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
   let buffer: T[] = [];
   let rejects: Reject[] = [];
   let requests = 0;
+  /** Requests of batches whose write failed: made, but in no committed page. */
+  let unwritten = 0;
   let fatal: unknown;
   // One transaction at a time on the run's connection: flushes queue behind each other.
   let writing: Promise<void> = Promise.resolve();
@@ -66,7 +68,8 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
       run.progress('batch committed', { [`${options.idKind}s_done`]: completed.length, failed: failed.length });
     }).catch((err: unknown) => {
       // A database failure ends the run (it is not a failure of the id being fetched).
-      fatal ??= err;
+      fatal ??= run.connectionLost() ?? err;
+      unwritten += pageRequests;
     });
     return writing;
   };
@@ -84,20 +87,27 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
     return pending.shift();
   };
 
+  // A run whose connection died stops at its next page: nothing it fetched could be committed.
+  const stopping = () => {
+    fatal ??= run.connectionLost();
+    return fatal !== undefined || run.signalled();
+  };
+
   const worker = async () => {
     for (;;) {
-      if (fatal || run.signalled()) return;
+      if (stopping()) return;
       const id = await nextId();
       if (id === undefined) return;
       try {
         const pass = options.fetch(id);
         let counted = 0;
         for await (const page of pass) {
+          requests += page.requestAttempts ?? 1;
+          counted += page.requestAttempts ?? 1;
+          fatal ??= run.connectionLost();
           if (fatal) return;
           buffer.push(...page.records);
           rejects.push(...page.rejects);
-          requests += page.requestAttempts ?? 1;
-          counted += page.requestAttempts ?? 1;
           if (buffer.length + rejects.length >= options.batchSize) await flush();
         }
         requests += uncountedRequests(pass, counted);
@@ -119,10 +129,14 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
   };
 
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
-  await flush();
+  fatal ??= run.connectionLost();
+  if (!fatal) await flush();
   await writing;
+  if (fatal) {
+    run.counters.requests += requests + unwritten;
+    throw fatal;
+  }
   run.checkpoint();
-  if (fatal) throw fatal;
   return { completed, failed };
 }
 

@@ -25,8 +25,10 @@ export interface RunHandle {
   db: Db;
   counters: RunCounters;
   details: Record<string, number>;
-  /** Throws AbortedError when shutdown was requested; call between pages. */
+  /** Throws AbortedError when shutdown was requested, DatabaseConnectionLostError when the run's connection died; call between pages. */
   checkpoint(): void;
+  /** The error to stop with when the connection holding the job's lock has died, else undefined. */
+  connectionLost(): DatabaseConnectionLostError | undefined;
   /** True when shutdown was requested (for loops that must wind down before throwing). */
   signalled(): boolean;
   /** Logs progress at info level at most every few seconds, at debug otherwise. */
@@ -59,11 +61,19 @@ export class AbortedError extends Error {
   }
 }
 
+/** The connection holding the job's lock (and carrying its writes) died: nothing more can be committed. */
+export class DatabaseConnectionLostError extends Error {
+  override name = 'DatabaseConnectionLostError';
+  constructor(cause: unknown) {
+    super(`database connection of the run lost (${cause instanceof Error ? cause.message : String(cause)}); stopped at the next page`, { cause });
+  }
+}
+
 const PROGRESS_EVERY_MS = 5000;
 
 export async function runJob(job: JobName, ctx: JobContext, body: (run: RunHandle) => Promise<JobOutcome>): Promise<JobResult> {
   const t0 = performance.now();
-  const locked = await ctx.database.withLock(`job:${job}`, ctx.lockMode ?? 'try', async (db) => {
+  const locked = await ctx.database.withLock(`job:${job}`, ctx.lockMode ?? 'try', async (db, lost) => {
     // The run row is written through the pool, not the lock's connection: if that connection is
     // killed mid-run, the failure can still be recorded.
     const orphans = await abortOrphanedRuns(ctx.database.db, job);
@@ -80,7 +90,10 @@ export async function runJob(job: JobName, ctx: JobContext, body: (run: RunHandl
       details: {},
       checkpoint() {
         if (ctx.signal?.aborted) throw new AbortedError();
+        const lostError = run.connectionLost();
+        if (lostError) throw lostError;
       },
+      connectionLost: () => (lost.aborted ? new DatabaseConnectionLostError(lost.reason) : undefined),
       signalled: () => ctx.signal?.aborted === true,
       progress(message, fields) {
         const now = performance.now();
@@ -93,7 +106,7 @@ export async function runJob(job: JobName, ctx: JobContext, body: (run: RunHandl
     let status: FinalStatus;
     let error: string | undefined;
     let complete = false;
-    let requests = 0;
+    let requests: number;
     let cause: unknown;
     try {
       const outcome = await body(run);
@@ -105,6 +118,8 @@ export async function runJob(job: JobName, ctx: JobContext, body: (run: RunHandl
       status = err instanceof AbortedError || ctx.signal?.aborted ? 'aborted' : 'failed';
       error = scrubSecrets(describe(err));
       cause = err;
+      // What the run asked before it failed, committed or not.
+      requests = run.counters.requests;
     }
     try {
       await finishRun(ctx.database.db, id, { status, complete, error: error ?? null, requests });

@@ -39,4 +39,36 @@ describe('fan-out', () => {
     const [run] = await t.sql(`select records_seen, requests from connect.sync_runs where id = $1`, [result.runId]);
     expect(run).toEqual({ records_seen: 103, requests: 103 });
   });
+
+  it('stops at its next page when the database connection holding the job is gone, says why and counts the requests it made', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `c${String(i).padStart(3, '0')}`);
+    const visited: string[] = [];
+    const result = await runJob('cards', { database: t.database, logger: silentLogger }, async (run) => {
+      await fanOut<{ id: string }>(run, {
+        job: 'cards',
+        idKind: 'contact',
+        ids: idBatches(async (after, limit) => ids.filter((id) => after === null || id > after).slice(0, limit), 100),
+        fetch: async function* (id) {
+          visited.push(id);
+          if (visited.length === 5) {
+            // The run's own backend (the one holding the job's advisory lock) goes away.
+            await t.sql(`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and granted`, [0x4353594e]);
+          }
+          await new Promise((r) => setTimeout(r, 5));
+          yield { records: [{ id }], rejects: [], requestAttempts: 2 };
+        },
+        write: async (_tx, records) => ({ seen: records.length }),
+        concurrency: 2,
+        // One batch for the whole list: without a write, only the connection's own end tells.
+        batchSize: 1000,
+      });
+      return { status: 'succeeded', complete: true, requests: run.counters.requests };
+    });
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatch(/database connection .* lost/);
+    expect(visited.length).toBeLessThan(15);
+    const [run] = await t.sql<{ requests: number; error: string }>(`select requests, error from connect.sync_runs where id = $1`, [result.runId]);
+    expect(run!.error).toMatch(/database connection .* lost/);
+    expect(run!.requests).toBe(2 * visited.length);
+  });
 });
