@@ -76,7 +76,7 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
 
     // (1) Initial load.
     o.log(`initial load: ${started.sizes.chargepoints} chargepoints, ${started.sizes.connectors} connectors…`);
-    const initial = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url });
+    const initial = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url, readAhead: 0 });
     if (initial.status !== 'succeeded') throw new Error(`initial load ${initial.status}: ${initial.error}`);
     const initialWall = initial.wallS;
     const rowsWritten = records + started.sizes.connectors; // + one history interval per connector
@@ -94,7 +94,8 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
       union all select 'l', id, md5((to_jsonb(x) - 'updated_at')::text), xmin::text || ctid::text from connect.locations x`);
     const tuplesBefore = await tuplesWritten(scratch.url);
     const { changed } = await child.call<{ changed: number }>({ type: 'change', fraction: 0.01, at: new Date(Date.now() - 1000).toISOString() });
-    const steady = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url });
+    // Pages one at a time: the time around each page's transaction is then database time only.
+    const steady = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url, readAhead: 0 });
     if (steady.status !== 'succeeded') throw new Error(`steady poll ${steady.status}: ${steady.error}`);
     const steadyDbS = steady.details.write_ms! / 1000;
     await new Promise((r) => setTimeout(r, 700));

@@ -8,26 +8,35 @@ import { syncChargepoints } from '../src/sync/chargepoints.js';
 
 type Message =
   | { id: number; type: 'connect'; url: string; apiKey: string; pageSize: number; concurrency?: number }
-  | { id: number; type: 'sync'; databaseUrl: string }
+  | { id: number; type: 'sync'; databaseUrl: string; readAhead?: number }
   | { id: number; type: 'close' };
 
 let client: ConnectClient | undefined;
+let clientFor: ((readAhead?: number) => ConnectClient) | undefined;
+const clients = new Map<number | undefined, ConnectClient>();
 
 process.on('message', async (m: Message) => {
   try {
     switch (m.type) {
       case 'connect':
-        client = createConnectClient({
-          url: m.url,
-          apiKey: m.apiKey,
-          timeoutMs: 60_000,
-          pageSize: m.pageSize,
-          limiter: createLimiter({ concurrency: m.concurrency ?? 4 }),
-          logger: silentLogger,
-        });
+        {
+          const limiter = createLimiter({ concurrency: m.concurrency ?? 4 });
+          clientFor = (readAhead) => {
+            let c = clients.get(readAhead);
+            if (!c) {
+              c = createConnectClient({ url: m.url, apiKey: m.apiKey, timeoutMs: 60_000, pageSize: m.pageSize, limiter, logger: silentLogger, readAhead });
+              clients.set(readAhead, c);
+            }
+            return c;
+          };
+          client = clientFor(undefined);
+        }
         process.send!({ id: m.id });
         break;
       case 'sync': {
+        // readAhead 0: pages one at a time, so the time around each page's transaction is the
+        // database's alone (with read-ahead, parsing the pages in flight shares the event loop).
+        client = clientFor!(m.readAhead);
         const database = await openDatabase({ databaseUrl: m.databaseUrl, poolSize: 4 }, silentLogger);
         const requestsBefore = client!.stats.requests;
         const cpu0 = process.cpuUsage();

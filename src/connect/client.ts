@@ -49,6 +49,8 @@ export interface ConnectClientOptions {
   dialect?: Dialect | undefined;
   /** Aborts requests and retry waits (shutdown). */
   signal?: AbortSignal | undefined;
+  /** Pages of the status poll asked ahead while one is written; default the limiter's concurrency. */
+  readAhead?: number | undefined;
 }
 
 export interface RemoteActionResult {
@@ -329,7 +331,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
           keyOf: (r) => r.id,
           logger,
           // The status poll asks the next pages while it writes this one: as many as may be in flight.
-          readAhead: options.limiter.concurrency,
+          readAhead: options.readAhead ?? options.limiter.concurrency,
           memory: pageMemory,
           fetchPage: (cursor, counters) =>
             fetchList(

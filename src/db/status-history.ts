@@ -65,9 +65,12 @@ export async function recordStatusObservations(
           end as kind
         -- LATERAL: one probe of the one-open-interval index per observed connector, whatever the
         -- planner believes about the page's size (it cannot know jsonb_to_recordset's row count).
+        -- (LIMIT 1 keeps it a per-row probe: without it the planner may flatten the LATERAL into
+        -- a hash join over every open interval of the network, once per page.)
         from input i left join lateral (
           select h.id, h.status, h.valid_from, h.observed_at, h.upstream_updated_at from connect.connector_status_history h
           where h.connector_id = i.connector_id and h.valid_to is null
+          limit 1
         ) c on true
       ) x
     ), touched as (

@@ -55,7 +55,7 @@ function buildUpsert(spec: UpsertSpec): { head: string; tail: string } {
   const tail = `) as x(${spec.columns.map(([c, type]) => `${c} ${type}`).join(', ')})),
 changed as (
   select x.*${stored} from x
-  left join lateral (select * from ${spec.table} s where s.${spec.key} = x.${spec.key}) t on true
+  left join lateral (select * from ${spec.table} s where s.${spec.key} = x.${spec.key} limit 1) t on true
   where t.${spec.key} is null or ${dataChanged('x')}${hashChanged('x')}
 ),
 up as (
