@@ -261,7 +261,7 @@ describe('sync chargepoints', () => {
           let i = 0;
           for await (const page of up.client.chargepointPages()) {
             if (i++ === 1) {
-              await t.sql(`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and granted`, [0x4353594e]);
+              await t.sql(`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and granted and database = (select oid from pg_database where datname = current_database())`, [0x4353594e]);
             }
             yield page;
           }

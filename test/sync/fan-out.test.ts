@@ -52,7 +52,7 @@ describe('fan-out', () => {
           visited.push(id);
           if (visited.length === 5) {
             // The run's own backend (the one holding the job's advisory lock) goes away.
-            await t.sql(`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and granted`, [0x4353594e]);
+            await t.sql(`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and granted and database = (select oid from pg_database where datname = current_database())`, [0x4353594e]);
           }
           await new Promise((r) => setTimeout(r, 5));
           yield { records: [{ id }], rejects: [], requestAttempts: 2 };
