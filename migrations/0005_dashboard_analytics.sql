@@ -77,8 +77,42 @@ FROM runs r
 WHERE r.outage_end > r.outage_start
 $fn$;
 --> statement-breakpoint
+-- What connect.outages and connect.outage_csv_lines both need before the query: the arguments
+-- checked, the connectors selected, those with exclusion windows, and the statuses that are up.
+CREATE FUNCTION "connect"."_outage_inputs"(p_from timestamptz, p_to timestamptz, p_ids text[], p_level text,
+  OUT connectors text[], OUT excluded text[], OUT up text[])
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+  PERFORM connect._check_arguments(p_from, p_to, p_level);
+  connectors := connect._level_connectors(p_level, p_ids);
+  excluded := ARRAY(SELECT w.connector_id FROM connect.exclusion_windows(p_from, p_to, connectors) w);
+  SELECT l.up INTO up FROM connect._status_lists() l;
+END
+$fn$;
+--> statement-breakpoint
 -- The outage list sorts and groups a few hundred thousand rows: in memory, not in temporary files.
-ALTER FUNCTION "connect"."outages"(timestamptz, timestamptz, text[], text) SET work_mem = '64MB';
+CREATE OR REPLACE FUNCTION "connect"."outages"(p_from timestamptz, p_to timestamptz, p_ids text[] DEFAULT NULL, p_level text DEFAULT 'connector')
+RETURNS TABLE (connector_id text, outage_id text, outage_start timestamptz, outage_end timestamptz, status text, statuses text,
+  intervals integer, ongoing boolean, duration_minutes numeric, not_observed_minutes numeric, excluded_minutes numeric, exclusion_reasons text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+AS $fn$
+DECLARE
+  v record;
+BEGIN
+  SELECT * INTO v FROM connect._outage_inputs(p_from, p_to, p_ids, p_level);
+  RETURN QUERY EXECUTE $q$
+    SELECT o.connector_id, o.outage_id, o.outage_start, o.outage_end, o.status, o.statuses, o.intervals, o.ongoing,
+      o.observed_seconds / 60, o.not_observed_seconds / 60, o.excluded_seconds / 60, o.exclusion_reasons
+    FROM connect._outages($1, $2, $3, $4, $5) o
+    ORDER BY o.connector_id, o.outage_start
+  $q$ USING p_from, p_to, v.connectors, v.excluded, v.up;
+END
+$fn$;
 --> statement-breakpoint
 -- Availability per entity (connector, chargepoint, location, or 'network': all connectors) and
 -- local day. A connector with any interval in the period is present on every day of it (its
@@ -228,20 +262,54 @@ FROM connect.sync_rejects j;
 --> statement-breakpoint
 COMMENT ON VIEW "connect"."bi_sync_rejects" IS 'Records that failed validation (connect.sync_rejects without the raw record, which may hold personal data): job, entity, upstream id, reason.';
 --> statement-breakpoint
--- Text helpers for reports written by PostgreSQL itself (`report outages --format csv` streams
--- lines built here instead of turning every row into objects and back into text).
--- An instant as ISO 8601 local date-time with the zone's offset, e.g. 2026-10-25T02:30:00+01:00,
--- milliseconds only when not zero (what src/analytics/format/text.ts formatInstant prints).
-CREATE FUNCTION "connect"."_iso_instant"(p_at timestamptz, p_tz text) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN to_char(p_at AT TIME ZONE p_tz, 'YYYY-MM-DD"T"HH24:MI:SS')
-  || CASE WHEN (extract(microseconds FROM p_at)::bigint % 1000000) / 1000 <> 0
-       THEN '.' || lpad(((extract(microseconds FROM p_at)::bigint % 1000000) / 1000)::text, 3, '0') ELSE '' END
-  || CASE WHEN (p_at AT TIME ZONE p_tz) < (p_at AT TIME ZONE 'UTC')
-       THEN '-' || to_char((p_at AT TIME ZONE 'UTC') - (p_at AT TIME ZONE p_tz), 'HH24:MI')
-       ELSE '+' || to_char((p_at AT TIME ZONE p_tz) - (p_at AT TIME ZONE 'UTC'), 'HH24:MI') END;
---> statement-breakpoint
+-- `report outages --format csv` streams lines built by PostgreSQL instead of turning every row
+-- into objects and back into text.
 -- One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; null is empty.
 CREATE FUNCTION "connect"."_csv_field"(p_value text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN p_value ~ '[",\r\n]' THEN '"' || replace(p_value, '"', '""') || '"' ELSE coalesce(p_value, '') END;
+-- strpos, not a regular expression: this runs for every field of every line.
+RETURN CASE WHEN strpos(p_value, ',') > 0 OR strpos(p_value, '"') > 0 OR strpos(p_value, E'\n') > 0 OR strpos(p_value, E'\r') > 0
+  THEN '"' || replace(p_value, '"', '""') || '"' ELSE coalesce(p_value, '') END;
+--> statement-breakpoint
+-- `report outages --format csv`: each outage as one finished CSV line (the columns of
+-- src/analytics/format/outages.ts; instants in p_tz), ordered as connect.outages orders them. One
+-- query from the history to the text, so a 90-day network list is sorted once.
+CREATE FUNCTION "connect"."outage_csv_lines"(p_from timestamptz, p_to timestamptz, p_tz text, p_ids text[] DEFAULT NULL)
+RETURNS SETOF text
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '64MB'
+-- Instants are printed by to_char in the report's zone (TZH:TZM = its offset then): the zone is set
+-- below for this call only (this SET clause restores the caller's on return).
+SET TimeZone = 'UTC'
+AS $fn$
+DECLARE
+  v record;
+BEGIN
+  SELECT * INTO v FROM connect._outage_inputs(p_from, p_to, p_ids, 'connector');
+  PERFORM set_config('TimeZone', p_tz, true);
+  RETURN QUERY EXECUTE $q$
+    -- Every part is non-null (_csv_field prints null as empty), so plain concatenation will do.
+    SELECT connect._csv_field(coalesce(c.evse, o.connector_id))
+      || ',' || connect._csv_field(o.outage_id)
+      || ',' || round(o.observed_seconds / 60, 2)::text
+      -- ISO 8601 with the offset; milliseconds (truncated, as a JavaScript Date keeps them) only when not zero.
+      || ',' || replace(to_char(o.outage_start, 'YYYY-MM-DD"T"HH24:MI:SS.MSTZH:TZM'), '.000', '')
+      || ',' || replace(to_char(o.outage_end, 'YYYY-MM-DD"T"HH24:MI:SS.MSTZH:TZM'), '.000', '')
+      || ',' || connect._csv_field(o.status)
+      || ',' || connect._csv_field(o.exclusion_reasons)
+      || ',' || round(o.excluded_seconds / 60, 2)::text
+      || ',' || round(o.not_observed_seconds / 60, 2)::text
+      || ',' || connect._csv_field(o.statuses)
+      || ',' || o.ongoing::text
+      || ',' || connect._csv_field(o.connector_id)
+      || ',' || connect._csv_field(c.chargepoint_id)
+    FROM connect._outages($1, $2, $3, $4, $5) o
+    LEFT JOIN connect.connectors c ON c.id = o.connector_id
+    ORDER BY o.connector_id, o.outage_start
+  $q$ USING p_from, p_to, v.connectors, v.excluded, v.up;
+END
+$fn$;
+--> statement-breakpoint
+COMMENT ON FUNCTION "connect"."outage_csv_lines"(timestamptz, timestamptz, text, text[]) IS 'connect.outages over [p_from, p_to) (all connectors, or those in p_ids) as CSV lines without line ends: port_id, outage_id, outage_duration, outage_start, outage_end (ISO 8601 in time zone p_tz), status, exclusion_reason, excluded_minutes, not_observed_minutes, statuses, ongoing, connector_id, chargepoint_id (minutes with two decimals).';
