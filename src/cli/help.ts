@@ -7,7 +7,7 @@ export const COMMANDS: ReadonlyArray<[string, string]> = [
   ['report uptime --from D --to D [...]', 'NEVI-style uptime per port/chargepoint/location: [--tz Z] [--by …] [--format table|csv|json|html] [--out F]'],
   ['report outages --from D --to D [...]', 'outages per port (EV-ChART outage module): [--tz Z] [--format table|csv|json] [--out F]'],
   ['bi-role --name NAME [--password-file F]', 'create or refresh a read-only role for BI tools: views only, no personal data'],
-  ['check', 'connectivity, authentication and schema-drift check against the API'],
+  ['check', 'connectivity, authentication and what the API offers: ok, degraded (exit 0) or fatal (exit 1)'],
   ['demo', 'zero configuration: simulator + embedded database + a few sync cycles + a summary'],
   ['simulate [options]', 'start the CONNECT API simulator (simulate --help for its options)'],
 ];
