@@ -49,6 +49,11 @@ const uptimeThresholds = () =>
     { value: null, color: 'red' },
     { value: UPTIME_LINE, color: 'green' },
   ]);
+/** A table's uptime column: the cell coloured red below the line, green above. */
+const uptimeCells = (): dashboard.DynamicConfigValue[] => [
+  { id: 'custom.cellOptions', value: { type: 'color-background' } },
+  { id: 'thresholds', value: uptimeThresholds().build() },
+];
 const lastRow = () => new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
 const allRows = () => new common.ReduceDataOptionsBuilder().calcs([]).values(true);
 
@@ -172,10 +177,7 @@ WHERE a.uptime_pct < ${UPTIME_LINE}
 ORDER BY a.uptime_pct, a.entity_id
 LIMIT 100`),
         )
-        .overrideByName('uptime_pct', [
-          { id: 'custom.cellOptions', value: { type: 'color-background' } },
-          { id: 'thresholds', value: uptimeThresholds().build() },
-        ])
+        .overrideByName('uptime_pct', uptimeCells())
         .height(10)
         .span(14),
     )
@@ -251,10 +253,7 @@ FROM connect.availability($__timeFrom(), $__timeTo(), 'connector', ARRAY(SELECT 
 JOIN connect.bi_connectors c ON c.id = a.entity_id
 ORDER BY a.entity_id`),
         )
-        .overrideByName('uptime_pct', [
-          { id: 'custom.cellOptions', value: { type: 'color-background' } },
-          { id: 'thresholds', value: uptimeThresholds().build() },
-        ])
+        .overrideByName('uptime_pct', uptimeCells())
         .height(8)
         .span(18),
     )
