@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Executor } from './database.js';
-import { jsonRows } from './json-param.js';
 import type { SeenKind } from './seen.js';
 
 /** md5 of the row as JSON, formatted as a uuid (the column type of row_hash: 16 bytes, fast to compare). */
@@ -26,13 +25,21 @@ export interface Fingerprint {
  * Of the given fingerprints, those whose stored row is missing, deleted or different, as
  * "k:id" strings; records `seen` in seen_ids in the same statement.
  */
+/** A text[] literal: each element double-quoted with \\ and " escaped (the same for pg and PGlite). */
+function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
 export async function changedRecords(db: Executor, fingerprints: Fingerprint[], seen: Array<{ k: SeenKind; id: string }>): Promise<Set<string>> {
+  // Parallel arrays rather than a jsonb document: thousands of small records parse several times faster.
   const out = await rows<{ k: string; id: string }>(
     db,
     sql`with input as (
-      select * from jsonb_to_recordset(${jsonRows(fingerprints)}) as x(k text, id text, h uuid)
+      select * from unnest(${textArray(fingerprints.map((f) => f.k))}::text[], ${textArray(fingerprints.map((f) => f.id))}::text[],
+                           ${textArray(fingerprints.map((f) => f.h))}::uuid[]) as x(k, id, h)
     ), seen as (
-      insert into seen_ids (kind, id) select k::"char", id from jsonb_to_recordset(${jsonRows(seen)}) as s(k text, id text)
+      insert into seen_ids (kind, id)
+      select k::"char", id from unnest(${textArray(seen.map((r) => r.k))}::text[], ${textArray(seen.map((r) => r.id))}::text[]) as s(k, id)
     )
     -- One primary-key probe per record, in its own table only (a CASE evaluates one branch; a
     -- NOT EXISTS over a UNION would be planned as a hashed subplan that scans all three tables).

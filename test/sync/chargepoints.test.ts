@@ -233,7 +233,23 @@ describe('sync chargepoints', () => {
     it('two concurrent runs: one runs, the other skips; with --wait both run, never overlapping', async () => {
       const other = await openDatabase({ databaseUrl: t.url }, silentLogger);
       try {
-        const results = await Promise.all([sync(), syncChargepoints(up.client, { database: other, logger: silentLogger })]);
+        // The first run holds the job's lock while it waits inside its pass; the second tries meanwhile.
+        let entered!: () => void;
+        let release!: () => void;
+        const inside = new Promise<void>((r) => (entered = r));
+        const gate = new Promise<void>((r) => (release = r));
+        const held = sync({
+          getChargepoint: (by) => up.client.getChargepoint(by),
+          async *chargepointPages() {
+            entered();
+            await gate;
+            yield* up.client.chargepointPages();
+          },
+        });
+        await inside;
+        const second = await syncChargepoints(up.client, { database: other, logger: silentLogger });
+        release();
+        const results = [await held, second];
         expect(results.map((r) => r.status).sort()).toEqual(['skipped', 'succeeded']);
         const waited = await Promise.all([
           syncChargepoints(up.client, { database: t.database, logger: silentLogger, lockMode: 'wait' }),

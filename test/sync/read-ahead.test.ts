@@ -2,7 +2,10 @@
 // while pages are in flight, a page that fails for good with later pages in flight; and the
 // fan-out's short-page rule against a server that caps pages.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { collect } from '../../src/connect/index.js';
+import { changedRecords, rowHash } from '../../src/db/fingerprints.js';
+import { resetSeen } from '../../src/db/seen.js';
 import { silentLogger } from '../../src/log.js';
 import { syncChargepoints, type ChargepointPage, type ChargepointSource } from '../../src/sync/chargepoints.js';
 import { useTestDatabase } from '../helpers/database.js';
@@ -192,5 +195,17 @@ describe('fingerprints after an upgrade', () => {
     const v0 = await versions();
     expect((await syncChargepoints(up.client, ctx)).counters).toMatchObject({ inserted: 0, updated: 0, unchanged: first.counters!.seen });
     expect(await versions()).toEqual(v0);
+  });
+
+  it('any key survives the trip to the fingerprint probe (quotes, backslashes, commas, braces, unicode)', async () => {
+    const keys = ['a"b', 'c\\d', 'x,y', '{z}', 'NULL', ' sp ', 'Köln-Δ'];
+    const found = await t.database.db.transaction(async (tx) => {
+      await resetSeen(tx);
+      const changed = await changedRecords(tx, keys.map((id) => ({ k: 'c' as const, id, h: rowHash({ id }) })), keys.map((id) => ({ k: 'c' as const, id })));
+      const seen = await tx.execute(sql`select id from seen_ids order by id`);
+      return { changed, seen: (seen as unknown as { rows: Array<{ id: string }> }).rows.map((r) => r.id) };
+    });
+    expect([...found.changed].sort()).toEqual(keys.map((k) => `c:${k}`).sort());
+    expect(found.seen).toEqual([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
 });
