@@ -161,12 +161,9 @@ entity_day AS (
     sum(least(x.hi, coalesce(p_day_starts[x.day_no + 1], x.period_end)) - greatest(x.lo, p_day_starts[x.day_no])) FILTER (WHERE x.category = 3) AS unknown,
     sum(least(x.hi, coalesce(p_day_starts[x.day_no + 1], x.period_end)) - greatest(x.lo, p_day_starts[x.day_no])) FILTER (WHERE x.category = 1 AND x.in_use) AS in_use
   FROM (
-    -- generate_series in the select list (not in FROM) streams the day numbers without a
-    -- tuplestore per interval.
     SELECT CASE p_level WHEN 'connector' THEN 'v' || s.connector_id WHEN 'chargepoint' THEN 'v' || c.chargepoint_id WHEN 'network' THEN 'network'
         ELSE coalesce('v' || cp.location_id, 'n') END AS entity_key,
-      s.category, s.in_use, s.period_end, s.lo, s.hi,
-      generate_series(width_bucket(s.lo, p_day_starts), width_bucket(s.hi - interval '1 microsecond', p_day_starts)) AS day_no
+      s.category, s.in_use, s.period_end, s.lo, s.hi, j.day_no
     FROM (
       SELECT i.connector_id,
         CASE WHEN i.status = ANY (p_up) THEN 1 WHEN i.status = ANY (p_down) THEN 2 ELSE 3 END AS category,
@@ -180,6 +177,8 @@ entity_day AS (
     -- entity needs neither table, PostgreSQL removes them.
     LEFT JOIN connect.connectors c ON c.id = s.connector_id
     LEFT JOIN connect.chargepoints cp ON cp.id = c.chargepoint_id
+    -- In FROM, so that each parallel worker aggregates its own share before the leader combines them.
+    CROSS JOIN LATERAL generate_series(width_bucket(s.lo, p_day_starts), width_bucket(s.hi - interval '1 microsecond', p_day_starts)) AS j(day_no)
     WHERE s.hi > s.lo
   ) x
   GROUP BY x.entity_key, x.day_no
