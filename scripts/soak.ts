@@ -1,4 +1,4 @@
-// `npm run soak -- [--ticks N] [--seed S] [--dialect offset|paged|both] [--keep]`: the long form of
+// `npm run soak -- [--ticks N] [--seed S] [--dialect offset|paged|both] [--keep] [--cli dist/cli.js]`: the long form of
 // the chaos soak (test/soak/soak.ts). Prints one figure line per dialect; exit 1 when the clean and
 // the chaos database differ or an invariant is broken.
 import { resolve } from 'node:path';
@@ -13,6 +13,7 @@ const { values } = parseArgs({
     dialect: { type: 'string', default: 'both' },
     keep: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    cli: { type: 'string', default: 'dist/cli.js' },
   },
 });
 const ticks = Number(values.ticks);
@@ -29,7 +30,7 @@ if (dialects === null) {
 }
 
 const adminUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const cli = resolve(process.cwd(), 'dist/cli.js');
+const cli = resolve(process.cwd(), values.cli);
 let failed = false;
 for (const dialect of dialects) {
   const report = await runSoak({
