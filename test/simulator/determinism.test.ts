@@ -92,3 +92,28 @@ test('advancing in one step or in many gives the same world', () => {
   expect(often.eventsApplied).toBe(once.eventsApplied);
   expect(often.dump()).toEqual(once.dump());
 });
+
+test('churn (chargepoints added and removed, cards changed) follows the clock only: one advance equals many small ones', () => {
+  const options = {
+    seed: 7,
+    chargepoints: 30,
+    contacts: 10,
+    startTime: new Date('2026-03-01T00:00:00Z'),
+    churn: { chargepointsAddedPerHour: 2, chargepointsRemovedPerHour: 2, cardChangesPerHour: 4 },
+  };
+  const once = new World(options);
+  const often = new World(options);
+  const still = new World({ ...options, churn: {} });
+  const before = once.dump();
+  once.advanceTo(Date.parse('2026-03-01T06:00:00Z'));
+  for (let i = 1; i <= 72; i++) often.advanceTo(Date.parse('2026-03-01T00:00:00Z') + i * 5 * 60_000);
+  still.advanceTo(Date.parse('2026-03-01T06:00:00Z'));
+  expect(often.dump()).toEqual(once.dump());
+  const ids = (w: World) => new Set(w.chargepointIds());
+  const initial = new Set(before.chargepoints.map((cp) => cp.id));
+  expect([...ids(once)].filter((id) => !initial.has(id)).length).toBeGreaterThan(3);
+  expect([...initial].filter((id) => !ids(once).has(id)).length).toBeGreaterThan(3);
+  expect(JSON.stringify(once.dump().contacts.map((c) => c.cards))).not.toBe(JSON.stringify(before.contacts.map((c) => c.cards)));
+  expect(still.chargepointIds()).toEqual([...initial]);
+  expect(once.checkConsistency()).toEqual([]);
+});

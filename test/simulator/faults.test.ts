@@ -196,3 +196,21 @@ test('the same fault seed fires on the same requests', async () => {
   expect(first).toEqual(second);
   expect(new Set(first).size).toBeGreaterThan(1);
 });
+
+test('rateLimitRate answers about that share with 429 and Retry-After whatever the load; spikeRate delays by spikeMs', async () => {
+  const s = await start({ rateLimitRate: 0.25, retryAfterS: 3, spikeRate: 0.1, spikeMs: 120 });
+  const answers = await pool(200, 4, async () => {
+    const t0 = performance.now();
+    const res = await post(s, CHEAP);
+    await res.arrayBuffer();
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), ms: performance.now() - t0 };
+  });
+  const limited = answers.filter((a) => a.status === 429);
+  expect(limited.length / 200).toBeGreaterThan(0.15);
+  expect(limited.length / 200).toBeLessThan(0.35);
+  expect(limited.every((a) => a.retryAfter === '3')).toBe(true);
+  expect(s.stats.faults['rateLimited']).toBe(limited.length);
+  const spikes = s.stats.faults['latencySpike'] ?? 0;
+  expect(spikes).toBeGreaterThan(3);
+  expect(answers.filter((a) => a.status === 200 && a.ms >= 115).length).toBeGreaterThanOrEqual(spikes);
+});
