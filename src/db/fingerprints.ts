@@ -8,9 +8,20 @@ import { sql } from 'drizzle-orm';
 import { rows, type Executor } from './database.js';
 import type { SeenKind } from './seen.js';
 
-/** md5 of the row as JSON, formatted as a uuid (the column type of row_hash: 16 bytes, fast to compare). */
-export function rowHash(row: object): string {
-  const h = createHash('md5').update(JSON.stringify(row)).digest('hex');
+/**
+ * Bumped when the mapping from a record to its row changes: every stored fingerprint then differs
+ * once, so the next poll re-derives every row (with the data compared, only real changes move
+ * updated_at).
+ */
+const MAPPING_VERSION = '1';
+
+/**
+ * The fingerprint of a record: md5 over the mapping version, its parent's key (a connector's
+ * chargepoint) and the record as received — the typed columns are derived from it — as a uuid
+ * (the column type of row_hash: 16 bytes, fast to compare).
+ */
+export function rowHash(raw: unknown, parent = ''): string {
+  const h = createHash('md5').update(MAPPING_VERSION).update('\u0000').update(parent).update('\u0000').update(JSON.stringify(raw) ?? 'null').digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 

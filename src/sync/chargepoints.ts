@@ -229,7 +229,7 @@ export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
         continue;
       }
       seenConnectors.add(c.id);
-      out.connectors.push(hashed(connectorRow(c, cp.id)));
+      out.connectors.push(hashed(connectorRow(c, cp.id), cp.id));
       const obs = observation(c, fetchedAt);
       if (obs === 'no-status') out.noStatus++;
       else {
@@ -242,8 +242,10 @@ export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
 }
 
 /** The row with its fingerprint (db/fingerprints.ts): an unchanged record is then never sent in full. */
-function hashed<T extends object>(row: T): T & { row_hash: string } {
-  return { ...row, row_hash: rowHash(row) };
+function hashed<T extends { raw: unknown }>(row: T, parent?: string): T & { row_hash: string } {
+  const out = row as T & { row_hash: string };
+  out.row_hash = rowHash(row.raw, parent);
+  return out;
 }
 
 function connectorRow(c: ConnectorRecord, chargepointId: string): Omit<ConnectorRow, 'row_hash'> {
