@@ -77,7 +77,7 @@ FROM runs r
 WHERE r.outage_end > r.outage_start
 $fn$;
 --> statement-breakpoint
--- What connect.outages and connect.outage_csv_lines both need before the query: the arguments
+-- What connect.outages and connect.outage_csv_fields both need before the query: the arguments
 -- checked, the connectors selected, those with exclusion windows, and the statuses that are up.
 CREATE FUNCTION "connect"."_outage_inputs"(p_from timestamptz, p_to timestamptz, p_ids text[], p_level text,
   OUT connectors text[], OUT excluded text[], OUT up text[])
@@ -261,20 +261,13 @@ FROM connect.sync_rejects j;
 --> statement-breakpoint
 COMMENT ON VIEW "connect"."bi_sync_rejects" IS 'Records that failed validation (connect.sync_rejects without the raw record, which may hold personal data): job, entity, upstream id, reason.';
 --> statement-breakpoint
--- `report outages --format csv` streams lines built by PostgreSQL instead of turning every row
--- into objects and back into text.
--- One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; null is empty.
-CREATE FUNCTION "connect"."_csv_field"(p_value text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
--- strpos, not a regular expression: this runs for every field of every line.
-RETURN CASE WHEN strpos(p_value, ',') > 0 OR strpos(p_value, '"') > 0 OR strpos(p_value, E'\n') > 0 OR strpos(p_value, E'\r') > 0
-  THEN '"' || replace(p_value, '"', '""') || '"' ELSE coalesce(p_value, '') END;
---> statement-breakpoint
--- `report outages --format csv`: each outage as one finished CSV line (the columns of
--- src/analytics/format/outages.ts; instants in p_tz), ordered as connect.outages orders them. One
--- query from the history to the text, so a 90-day network list is sorted once.
-CREATE FUNCTION "connect"."outage_csv_lines"(p_from timestamptz, p_to timestamptz, p_tz text, p_ids text[] DEFAULT NULL)
-RETURNS SETOF text
+-- `report outages --format csv`: the outage list as the text of its CSV columns (those of
+-- src/analytics/format/outages.ts; instants in p_tz), ordered as connect.outages orders them, for
+-- COPY ... (FORMAT csv) to quote and join. One query from the history to the text, sorted once.
+-- Empty text is returned as null, which COPY prints as an empty field (as the report does).
+CREATE FUNCTION "connect"."outage_csv_fields"(p_from timestamptz, p_to timestamptz, p_tz text, p_ids text[] DEFAULT NULL)
+RETURNS TABLE (port_id text, outage_id text, outage_duration text, outage_start text, outage_end text, status text, exclusion_reason text,
+  excluded_minutes text, not_observed_minutes text, statuses text, ongoing text, connector_id text, chargepoint_id text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -289,21 +282,12 @@ BEGIN
   SELECT * INTO v FROM connect._outage_inputs(p_from, p_to, p_ids, 'connector');
   PERFORM set_config('TimeZone', p_tz, true);
   RETURN QUERY EXECUTE $q$
-    -- Every part is non-null (_csv_field prints null as empty), so plain concatenation will do.
-    SELECT connect._csv_field(coalesce(c.evse, o.connector_id))
-      || ',' || connect._csv_field(o.outage_id)
-      || ',' || round(o.observed_seconds / 60, 2)::text
+    SELECT nullif(coalesce(c.evse, o.connector_id), ''), nullif(o.outage_id, ''), round(o.observed_seconds / 60, 2)::text,
       -- ISO 8601 with the offset; milliseconds (truncated, as a JavaScript Date keeps them) only when not zero.
-      || ',' || replace(to_char(o.outage_start, 'YYYY-MM-DD"T"HH24:MI:SS.MSTZH:TZM'), '.000', '')
-      || ',' || replace(to_char(o.outage_end, 'YYYY-MM-DD"T"HH24:MI:SS.MSTZH:TZM'), '.000', '')
-      || ',' || connect._csv_field(o.status)
-      || ',' || connect._csv_field(o.exclusion_reasons)
-      || ',' || round(o.excluded_seconds / 60, 2)::text
-      || ',' || round(o.not_observed_seconds / 60, 2)::text
-      || ',' || connect._csv_field(o.statuses)
-      || ',' || o.ongoing::text
-      || ',' || connect._csv_field(o.connector_id)
-      || ',' || connect._csv_field(c.chargepoint_id)
+      replace(to_char(o.outage_start, 'YYYY-MM-DD"T"HH24:MI:SS.MSTZH:TZM'), '.000', ''),
+      replace(to_char(o.outage_end, 'YYYY-MM-DD"T"HH24:MI:SS.MSTZH:TZM'), '.000', ''),
+      nullif(o.status, ''), nullif(o.exclusion_reasons, ''), round(o.excluded_seconds / 60, 2)::text, round(o.not_observed_seconds / 60, 2)::text,
+      nullif(o.statuses, ''), o.ongoing::text, nullif(o.connector_id, ''), nullif(c.chargepoint_id, '')
     FROM connect._outages($1, $2, $3, $4, $5) o
     LEFT JOIN connect.connectors c ON c.id = o.connector_id
     ORDER BY o.connector_id, o.outage_start
@@ -311,4 +295,4 @@ BEGIN
 END
 $fn$;
 --> statement-breakpoint
-COMMENT ON FUNCTION "connect"."outage_csv_lines"(timestamptz, timestamptz, text, text[]) IS 'connect.outages over [p_from, p_to) (all connectors, or those in p_ids) as CSV lines without line ends: port_id, outage_id, outage_duration, outage_start, outage_end (ISO 8601 in time zone p_tz), status, exclusion_reason, excluded_minutes, not_observed_minutes, statuses, ongoing, connector_id, chargepoint_id (minutes with two decimals).';
+COMMENT ON FUNCTION "connect"."outage_csv_fields"(timestamptz, timestamptz, text, text[]) IS 'connect.outages over [p_from, p_to) (all connectors, or those in p_ids) as the text of the outage CSV: port_id, outage_id, outage_duration, outage_start, outage_end (ISO 8601 in time zone p_tz), status, exclusion_reason, excluded_minutes, not_observed_minutes, statuses, ongoing, connector_id, chargepoint_id (minutes with two decimals; empty text as null).';

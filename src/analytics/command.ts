@@ -1,6 +1,7 @@
 // `connect-sync report uptime|outages ...`: parses and checks the flags, runs the report, writes
 // it to stdout or --out. Logs go to stderr (ctx.logger), so stdout carries only the report.
-import { open, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
@@ -117,16 +118,18 @@ async function outagesCommand(ctx: CommandContext, args: string[]): Promise<numb
   });
 }
 
-/** CSV: the lines stream from PostgreSQL to stdout (or --out) as they come, in batches. */
+/** CSV: the lines stream from PostgreSQL to stdout (or --out) as they come. */
 async function streamOutagesCommand(
   ctx: CommandContext,
   database: Awaited<ReturnType<CommandContext['openDatabase']>>,
   options: { from: string; to: string; tz: string },
   out: string | undefined,
 ): Promise<number> {
-  const output = await openOutput(out);
+  const file = out ? createWriteStream(out) : undefined;
+  const ignore = (err: Error) => void err;
+  if (!file) process.stdout.on('error', ignore);
   try {
-    const { period, rows } = await usageAsync(() => streamOutagesCsv(database, options, output.write));
+    const { period, rows } = await usageAsync(() => streamOutagesCsv(database, { ...options, databaseUrl: ctx.config.databaseUrl }, file ?? process.stdout));
     warnIfFuture(ctx, period.end);
     ctx.logger.info({ report: 'outages', rows, format: 'csv', from: options.from, to: options.to, tz: options.tz, file: out }, 'outage report written');
     return EXIT.ok;
@@ -135,25 +138,12 @@ async function streamOutagesCommand(
     if (closedPipe(err)) return EXIT.ok;
     throw err;
   } finally {
-    await output.close();
+    if (file) await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    else setImmediate(() => process.stdout.off('error', ignore));
   }
 }
 
 const closedPipe = (err: unknown) => (err as { code?: string } | null)?.code === 'EPIPE';
-
-/** A file (--out) or stdout, written chunk by chunk with backpressure. */
-async function openOutput(out: string | undefined): Promise<{ write(chunk: string): Promise<void>; close(): Promise<void> }> {
-  if (out) {
-    const file = await open(out, 'w');
-    return { write: async (chunk) => void (await file.write(chunk)), close: () => file.close() };
-  }
-  const ignore = (err: Error) => void err;
-  process.stdout.on('error', ignore);
-  return {
-    write: (chunk) => new Promise<void>((resolve, reject) => process.stdout.write(chunk, (err) => (err ? reject(err) : resolve()))),
-    close: async () => void setImmediate(() => process.stdout.off('error', ignore)),
-  };
-}
 
 async function withDatabase<T>(ctx: CommandContext, fn: (database: Awaited<ReturnType<CommandContext['openDatabase']>>) => Promise<T>): Promise<T> {
   const database = await ctx.openDatabase();

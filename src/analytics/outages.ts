@@ -1,6 +1,8 @@
 // `report outages`: the NEVI quarterly / EV-ChART outage list, from connect.outages (SQL).
 import type { Database } from '../db/database.js';
-import { streamOutageCsvLines } from '../db/analytics/outage-csv.js';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { copyOutageCsvLines, cursorOutageCsvLines } from '../db/analytics/outage-csv.js';
 import { outages, type OutageRow, type PeriodBounds } from '../db/analytics/reports.js';
 import { csvLine } from './format/text.js';
 import { OUTAGE_CSV_HEADERS } from './format/outages.js';
@@ -44,17 +46,19 @@ export async function reportOutages(database: Database, options: OutageReportOpt
 }
 
 /**
- * The outage list as CSV, streamed: the same bytes as outagesCsv(reportOutages(...)), but the lines
- * are built by PostgreSQL and written in batches as they come. Resolves with the period and the
- * number of rows.
+ * The outage list as CSV, streamed to `out`: the same bytes as outagesCsv(reportOutages(...)), but
+ * the text is made by PostgreSQL (COPY when `databaseUrl` names a PostgreSQL server, a cursor on the
+ * embedded database) and written as it comes. Resolves with the period and the number of rows.
  */
 export async function streamOutagesCsv(
   database: Database,
-  options: OutageReportOptions,
-  write: (chunk: string) => Promise<void>,
+  options: OutageReportOptions & { databaseUrl?: string | undefined },
+  out: Writable,
 ): Promise<{ period: PeriodBounds; rows: number }> {
   const request = await resolveRequest(database.db, options);
-  await write(csvLine(OUTAGE_CSV_HEADERS) + '\r\n');
-  const rows = await streamOutageCsvLines(database, { start: request.period.start, end: request.period.end, tz: request.tz, ids: options.connectorIds }, write);
+  if (!out.write(csvLine(OUTAGE_CSV_HEADERS) + '\r\n')) await once(out, 'drain');
+  const q = { start: request.period.start, end: request.period.end, tz: request.tz, ids: options.connectorIds };
+  const rows =
+    database.kind === 'postgres' && options.databaseUrl ? await copyOutageCsvLines(options.databaseUrl, q, out) : await cursorOutageCsvLines(database, q, out);
   return { period: request.period, rows };
 }

@@ -4,10 +4,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportCommand } from '../../src/analytics/command.js';
 import { outagesCsv } from '../../src/analytics/format/outages.js';
 import { reportOutages, streamOutagesCsv } from '../../src/analytics/outages.js';
+import { CrlfLines } from '../../src/db/analytics/outage-csv.js';
 import { createContext, type CommandContext } from '../../src/cli/context.js';
 import { openDatabase } from '../../src/db/database.js';
 import { silentLogger } from '../../src/log.js';
@@ -41,10 +43,20 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function streamed(options: { from: string; to: string; tz: string }): Promise<string> {
-  const chunks: string[] = [];
-  await streamOutagesCsv(t.database, options, async (chunk) => void chunks.push(chunk));
-  return chunks.join('');
+/** The streamed CSV through COPY (`copy`) or through a cursor (what the embedded database uses). */
+async function streamed(options: { from: string; to: string; tz: string }, path: 'copy' | 'cursor' = 'copy'): Promise<string> {
+  const chunks: Buffer[] = [];
+  const out = new Writable({
+    highWaterMark: 1024, // small, so that backpressure is exercised
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(Buffer.from(chunk));
+      setImmediate(done);
+    },
+  });
+  const { rows } = await streamOutagesCsv(t.database, { ...options, databaseUrl: path === 'copy' ? t.url : undefined }, out);
+  const text = Buffer.concat(chunks).toString('utf8');
+  expect(rows).toBe(text.split('\r\n').length - 2);
+  return text;
 }
 
 function context(): CommandContext {
@@ -60,14 +72,15 @@ describe('streamed outage CSV', () => {
     ['2026-10-24', '2026-10-26', 'Europe/Berlin'],
     ['2026-03-01', '2026-11-01', 'Australia/Adelaide'],
   ] as const) {
-    it(`is byte for byte the formatted report: ${from}..${to} in ${tz}`, async () => {
+    it(`is byte for byte the formatted report, through COPY and through a cursor: ${from}..${to} in ${tz}`, async () => {
       const expected = outagesCsv(await reportOutages(t.database, { from, to, tz }));
       expect(expected.split('\r\n').length).toBeGreaterThan(2);
-      expect(await streamed({ from, to, tz })).toBe(expected);
+      expect(await streamed({ from, to, tz }, 'copy')).toBe(expected);
+      expect(await streamed({ from, to, tz }, 'cursor')).toBe(expected);
     });
   }
 
-  it('quotes fields, keeps milliseconds and prints the zone offset', async () => {
+  it('quotes fields (a line break inside quotes stays LF), keeps milliseconds and prints the zone offset', async () => {
     const text = await streamed({ from: '2026-03-10', to: '2026-03-11', tz: 'Asia/Kolkata' });
     expect(text).toContain(
       '"DE*CSY*E""q,1""",q1@2026-03-10T04:00:01.250000Z,79.98,2026-03-10T09:30:01.250+05:30,2026-03-10T11:00:00.999+05:30,Unavailable,"storm, ""named"" Q\nline two",30.00,10.02,Unavailable,false,q1,cp-Q\r\n',
@@ -75,9 +88,21 @@ describe('streamed outage CSV', () => {
   });
 
   it('a period without outages is the header alone', async () => {
-    expect(await streamed({ from: '2027-01-01', to: '2027-01-02', tz: 'UTC' })).toBe(
-      'port_id,outage_id,outage_duration,outage_start,outage_end,status,exclusion_reason,excluded_minutes,not_observed_minutes,statuses,ongoing,connector_id,chargepoint_id\r\n',
-    );
+    const header =
+      'port_id,outage_id,outage_duration,outage_start,outage_end,status,exclusion_reason,excluded_minutes,not_observed_minutes,statuses,ongoing,connector_id,chargepoint_id\r\n';
+    expect(await streamed({ from: '2027-01-01', to: '2027-01-02', tz: 'UTC' }, 'copy')).toBe(header);
+    expect(await streamed({ from: '2027-01-01', to: '2027-01-02', tz: 'UTC' }, 'cursor')).toBe(header);
+  });
+
+  it("COPY's LF line ends become CRLF outside quotes, across chunk boundaries", () => {
+    const text = 'a,"x\ny",b\nc,"""",d\n';
+    // Every way of cutting the text in two gives the same result.
+    for (let cut = 0; cut <= text.length; cut++) {
+      const lines = new CrlfLines();
+      const out = Buffer.concat([lines.convert(Buffer.from(text.slice(0, cut))), lines.convert(Buffer.from(text.slice(cut)))]).toString();
+      expect(out).toBe('a,"x\ny",b\r\nc,"""",d\r\n');
+      expect(lines.rows).toBe(2);
+    }
   });
 
   it('report outages --format csv writes the same bytes to --out and to stdout', async () => {
