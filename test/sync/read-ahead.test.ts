@@ -22,6 +22,19 @@ describe('the status poll with pages in flight', () => {
   afterAll(() => up.close());
   afterEach(() => up.sim.setFaults({ pageCap: 0, errorRate: 0 }));
   const ctx = () => ({ database: t.database, logger: silentLogger });
+  /** The client's pass, calling `before(i)` as page i is handed to the sync and `after(i)` once it is written. */
+  const hooked = (hook: { before?: (i: number) => unknown; after?: (i: number) => unknown }): ChargepointSource => ({
+    getChargepoint: (by) => up.client.getChargepoint(by),
+    async *chargepointPages() {
+      let index = 0;
+      for await (const page of up.client.chargepointPages()) {
+        hook.before?.(index);
+        yield page as ChargepointPage;
+        hook.after?.(index);
+        index++;
+      }
+    },
+  });
   const stored = async () => (await t.sql<{ id: string }>(`select id from connect.chargepoints where deleted_at is null`)).map((r) => r.id);
 
   it('reads ahead: several pages in flight, every record once, requests = pages + 1', async () => {
@@ -36,17 +49,8 @@ describe('the status poll with pages in flight', () => {
   });
 
   it('a page cap learnt mid-pass, with pages in flight: every record once, nothing deleted', async () => {
-    const source: ChargepointSource = {
-      getChargepoint: (by) => up.client.getChargepoint(by),
-      async *chargepointPages() {
-        let index = 0;
-        for await (const page of up.client.chargepointPages()) {
-          // Pages 3.. are in flight when the server starts capping at 4 records.
-          if (index++ === 2) up.sim.setFaults({ pageCap: 4 });
-          yield page as ChargepointPage;
-        }
-      },
-    };
+    // Pages 3.. are in flight when the server starts capping at 4 records.
+    const source = hooked({ before: (i) => i === 2 && up.sim.setFaults({ pageCap: 4 }) });
     const r = await syncChargepoints(source, ctx());
     expect(r.status).toBe('succeeded');
     expect(r.details!.deleted_chargepoints ?? 0).toBe(0);
@@ -61,17 +65,8 @@ describe('the status poll with pages in flight', () => {
     const world = up.sim.world;
     const ids = world.chargepointIds();
     const victim = ids[8]!; // on page 1 (records 6..11)
-    const source: ChargepointSource = {
-      getChargepoint: (by) => up.client.getChargepoint(by),
-      async *chargepointPages() {
-        let index = 0;
-        for await (const page of up.client.chargepointPages()) {
-          yield page as ChargepointPage;
-          // After page 1 is written, pages 2..5 are already asked: every later offset is off by one.
-          if (index++ === 1) world.removeChargepoint(victim);
-        }
-      },
-    };
+    // After page 1 is written, pages 2..5 are already asked: every later offset is off by one.
+    const source = hooked({ after: (i) => i === 1 && world.removeChargepoint(victim) });
     const r = await syncChargepoints(source, ctx());
     expect(r.status).toBe('succeeded');
     // Records that moved onto pages already served were confirmed one by one, not deleted.
@@ -91,17 +86,8 @@ describe('the status poll with pages in flight', () => {
     const gone = world.chargepointIds()[60]!;
     world.removeChargepoint(gone); // a deletion the failed pass must not act on
     up.sim.clock.advance(3600_000); // statuses move: pages written before the failure record changes
-    const source: ChargepointSource = {
-      getChargepoint: (by) => up.client.getChargepoint(by),
-      async *chargepointPages() {
-        let index = 0;
-        for await (const page of up.client.chargepointPages()) {
-          // From page 3 on every request fails (pages 4..6 are in flight already): after retries the page fails for good.
-          if (index++ === 2) up.sim.setFaults({ errorRate: 1 });
-          yield page as ChargepointPage;
-        }
-      },
-    };
+    // From page 3 on every request fails (pages 4..6 are in flight already): after retries the page fails for good.
+    const source = hooked({ before: (i) => i === 2 && up.sim.setFaults({ errorRate: 1 }) });
     const failed = await syncChargepoints(source, ctx());
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/failed \d+ time\(s\)/);
