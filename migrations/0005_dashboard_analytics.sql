@@ -5,7 +5,8 @@
 -- intervals only, read by a parallel scan: intervals of a connector never overlap
 -- (status_history_no_overlap), so an outage interval continues a run exactly when the previous
 -- *outage* interval ends where it begins, and the run goes on when the next one begins where it
--- ends. Runs of one interval (most of them) need no grouping; no ordered aggregate is left.
+-- ends. A run's figures come from running totals in that same order (no grouping, no sort), and
+-- the rows leave in the order the report wants.
 --
 -- connect.daily_availability: aggregated straight to the entity (connector, chargepoint, location
 -- or the whole network) and day in one parallel pass, instead of per connector and day (10k
@@ -13,15 +14,19 @@
 -- with one index probe each.
 --
 -- Views for the dashboards' sync-health panels, without raw records: bi_sync_runs, bi_sync_rejects.
-CREATE OR REPLACE FUNCTION "connect"."_outages"(p_from timestamptz, p_to timestamptz, p_connector_ids text[], p_excluded_connector_ids text[], p_up text[])
+-- _outages gains a column (the order of its rows), so it is dropped and created again.
+DROP FUNCTION "connect"."_outages"(timestamptz, timestamptz, text[], text[], text[]);
+--> statement-breakpoint
+CREATE FUNCTION "connect"."_outages"(p_from timestamptz, p_to timestamptz, p_connector_ids text[], p_excluded_connector_ids text[], p_up text[])
 RETURNS TABLE (connector_id text, outage_id text, outage_start timestamptz, outage_end timestamptz, status text, statuses text,
-  intervals integer, ongoing boolean, observed_seconds numeric, not_observed_seconds numeric, excluded_seconds numeric, exclusion_reasons text)
+  intervals integer, ongoing boolean, observed_seconds numeric, not_observed_seconds numeric, excluded_seconds numeric, exclusion_reasons text,
+  sort_key timestamptz)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $fn$
 WITH windows AS MATERIALIZED (
   SELECT w.connector_id, w.windows FROM connect.exclusion_windows(p_from, p_to, p_excluded_connector_ids) w
 ),
-marked AS MATERIALIZED (
+marked AS (
   -- Only the outage intervals, in (connector, valid_from) order. Intervals of a connector never
   -- overlap, so an outage interval continues a run exactly when the previous outage interval ends
   -- where it begins (nothing can lie between them), and the run goes on when the next one begins
@@ -29,38 +34,52 @@ marked AS MATERIALIZED (
   SELECT c.connector_id, c.status, c.valid_from, c.valid_to,
     greatest(c.valid_from, p_from) AS lo,
     least(coalesce(c.valid_to, c.observed_until), p_to) AS end_at,
-    greatest(least(c.observed_until, p_to), greatest(c.valid_from, p_from)) AS observed_hi,
+    greatest(least(c.observed_until, p_to), greatest(c.valid_from, p_from)) - greatest(c.valid_from, p_from) AS observed,
+    -- Only connectors with exclusion windows look them up (most have none).
     CASE WHEN c.connector_id = ANY (p_excluded_connector_ids) THEN connect._duration(
       (SELECT w.windows FROM windows w WHERE w.connector_id = c.connector_id)
       * tstzmultirange(tstzrange(greatest(c.valid_from, p_from), greatest(least(c.observed_until, p_to), greatest(c.valid_from, p_from))))) END AS excluded,
     lag(c.valid_to) OVER w IS DISTINCT FROM c.valid_from AS starts_run,
-    c.valid_to IS DISTINCT FROM lead(c.valid_from) OVER w AS ends_run
+    -- An open interval (valid_to null) has no successor: it always ends its run.
+    c.valid_to IS NULL OR c.valid_to IS DISTINCT FROM lead(c.valid_from) OVER w AS ends_run
   FROM connect.interval_coverage(p_from, p_to, p_connector_ids) c
   WHERE NOT (c.status = ANY (p_up))
   WINDOW w AS (PARTITION BY c.connector_id ORDER BY c.valid_from)
 ),
+running AS (
+  -- Running totals per connector, in the same order (no sort, no grouping): a run's figures are
+  -- the totals at its last interval less the totals before its first.
+  SELECT m.*,
+    max(CASE WHEN m.starts_run THEN m.lo END) OVER w AS outage_start,
+    sum(m.observed) OVER w AS cum_observed,
+    sum(m.excluded) OVER w AS cum_excluded,
+    count(*) OVER w AS cum_n,
+    array_agg(m.status) OVER w AS cum_statuses
+  FROM marked m
+  WINDOW w AS (PARTITION BY m.connector_id ORDER BY m.valid_from ROWS UNBOUNDED PRECEDING)
+),
+based AS (
+  -- The totals just before the run's first interval (running totals only grow, so the latest
+  -- run start holds the largest).
+  SELECT r.*,
+    max(CASE WHEN r.starts_run THEN r.cum_observed - r.observed END) OVER w AS base_observed,
+    max(CASE WHEN r.starts_run THEN r.cum_excluded - r.excluded END) OVER w AS base_excluded,
+    max(CASE WHEN r.starts_run THEN r.cum_n END) OVER w AS first_n
+  FROM running r
+  WINDOW w AS (PARTITION BY r.connector_id ORDER BY r.valid_from ROWS UNBOUNDED PRECEDING)
+  -- The order the rows already have: said here and below, so that no sort is added for it
+  -- (PostgreSQL loses track of it across nested window queries).
+  ORDER BY r.connector_id, r.valid_from
+),
 runs AS (
-  -- Most runs are one interval: they need no grouping.
-  SELECT m.connector_id, m.lo AS outage_start, m.end_at AS outage_end, m.status, m.status AS statuses, 1 AS intervals,
-    m.valid_to IS NULL AS ongoing, m.observed_hi - m.lo AS observed, m.excluded
-  FROM marked m WHERE m.starts_run AND m.ends_run
-  UNION ALL
-  SELECT g.connector_id, g.outage_start, g.outage_end, g.status, g.statuses, g.intervals, g.ongoing, g.observed, g.excluded
-  FROM (
-    SELECT r.connector_id, r.run_start AS outage_start, max(r.end_at) AS outage_end,
-      -- Every run has exactly one interval that starts it: its first.
-      min(r.status) FILTER (WHERE r.starts_run) AS status,
-      string_agg(DISTINCT r.status, ', ' ORDER BY r.status) AS statuses,
-      count(*)::int AS intervals,
-      bool_or(r.valid_to IS NULL) AS ongoing,
-      sum(r.observed_hi - r.lo) AS observed,
-      sum(r.excluded) AS excluded
-    FROM (
-      SELECT m.*, max(CASE WHEN m.starts_run THEN m.lo END) OVER (PARTITION BY m.connector_id ORDER BY m.valid_from ROWS UNBOUNDED PRECEDING) AS run_start
-      FROM marked m WHERE NOT (m.starts_run AND m.ends_run)
-    ) r
-    GROUP BY r.connector_id, r.run_start
-  ) g
+  -- One row per run: its last interval. An open interval has no successor, so it ends its run.
+  SELECT b.connector_id, b.outage_start, b.end_at AS outage_end, b.cum_statuses[b.first_n] AS status,
+    CASE WHEN b.cum_n = b.first_n THEN b.status
+      ELSE (SELECT string_agg(DISTINCT s.status, ', ' ORDER BY s.status) FROM unnest(b.cum_statuses[b.first_n:b.cum_n]) AS s(status)) END AS statuses,
+    (b.cum_n - b.first_n + 1)::int AS intervals, b.valid_to IS NULL AS ongoing,
+    b.cum_observed - b.base_observed AS observed, b.cum_excluded - b.base_excluded AS excluded, b.valid_from AS sort_key
+  FROM based b
+  WHERE b.ends_run
 )
 SELECT r.connector_id,
   r.connector_id || '@' || to_char(r.outage_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -72,9 +91,11 @@ SELECT r.connector_id,
     FROM connect.outage_exclusions e
     WHERE e.starts_at < r.outage_end AND e.ends_at > r.outage_start
       AND (e.connector_id = r.connector_id
-           OR e.chargepoint_id = (SELECT cn.chargepoint_id FROM connect.connectors cn WHERE cn.id = r.connector_id))) END
+           OR e.chargepoint_id = (SELECT cn.chargepoint_id FROM connect.connectors cn WHERE cn.id = r.connector_id))) END,
+  r.sort_key
 FROM runs r
 WHERE r.outage_end > r.outage_start
+ORDER BY r.connector_id, r.sort_key
 $fn$;
 --> statement-breakpoint
 -- What connect.outages and connect.outage_csv_fields both need before the query: the arguments
@@ -109,7 +130,8 @@ BEGIN
     SELECT o.connector_id, o.outage_id, o.outage_start, o.outage_end, o.status, o.statuses, o.intervals, o.ongoing,
       o.observed_seconds / 60, o.not_observed_seconds / 60, o.excluded_seconds / 60, o.exclusion_reasons
     FROM connect._outages($1, $2, $3, $4, $5) o
-    ORDER BY o.connector_id, o.outage_start
+    -- The same order as (connector_id, outage_start), and the one the rows come in: no sort.
+    ORDER BY o.connector_id, o.sort_key
   $q$ USING p_from, p_to, v.connectors, v.excluded, v.up;
 END
 $fn$;
@@ -290,7 +312,7 @@ BEGIN
       nullif(o.statuses, ''), o.ongoing::text, nullif(o.connector_id, ''), nullif(c.chargepoint_id, '')
     FROM connect._outages($1, $2, $3, $4, $5) o
     LEFT JOIN connect.connectors c ON c.id = o.connector_id
-    ORDER BY o.connector_id, o.outage_start
+    ORDER BY o.connector_id, o.sort_key
   $q$ USING p_from, p_to, v.connectors, v.excluded, v.up;
 END
 $fn$;

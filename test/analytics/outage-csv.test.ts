@@ -37,6 +37,12 @@ beforeAll(async () => {
     ],
     { evse: 'DE*CSY*E"q,1"' },
   );
+  // A port still down: its outage is ongoing, up to the last pass that saw it.
+  await insertConnector(t, 'q2', 'cp-Q', [
+    { status: 'Available', from: '2026-03-09 00:00', to: '2026-03-10 20:00' },
+    { status: 'Faulted', from: '2026-03-10 20:00', to: '2026-03-10 21:00' },
+    { status: 'Unavailable', from: '2026-03-10 21:00', to: null },
+  ]);
   await t.sql(`insert into connect.outage_exclusions (connector_id, starts_at, ends_at, reason) values ('q1', '2026-03-10 04:30Z', '2026-03-10 05:00Z', $1)`, [
     'storm, "named" Q\nline two',
   ]);
@@ -85,6 +91,14 @@ describe('streamed outage CSV', () => {
     expect(text).toContain(
       '"DE*CSY*E""q,1""",q1@2026-03-10T04:00:01.250000Z,79.98,2026-03-10T09:30:01.250+05:30,2026-03-10T11:00:00.999+05:30,Unavailable,"storm, ""named"" Q\nline two",30.00,10.02,Unavailable,false,q1,cp-Q\r\n',
     );
+  });
+
+  it('lists an ongoing outage (a run that ends in the open interval) with its statuses', async () => {
+    const text = await streamed({ from: '2026-03-10', to: '2026-03-12', tz: 'UTC' });
+    const line = text.split('\r\n').find((l) => l.startsWith('DE*CSY*Eq2,'));
+    // Passes every 10 minutes: the last one before the end of the period (00:00) confirms it up to 23:50, the
+    // rest of the period is not observed.
+    expect(line).toBe('DE*CSY*Eq2,q2@2026-03-10T20:00:00.000000Z,1670.00,2026-03-10T20:00:00+00:00,2026-03-12T00:00:00+00:00,Faulted,,0.00,10.00,"Faulted, Unavailable",true,q2,cp-Q');
   });
 
   it('a period without outages is the header alone', async () => {
