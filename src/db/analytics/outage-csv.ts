@@ -37,15 +37,30 @@ export class CrlfLines {
   convert(chunk: Buffer): Buffer {
     const parts: Buffer[] = [];
     let from = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i];
-      if (c === 0x22) this.quoted = !this.quoted;
-      else if (c === 0x0a && !this.quoted) {
-        parts.push(chunk.subarray(from, i), CRLF);
-        from = i + 1;
-        this.rows++;
+    let i = 0;
+    // Native searches (indexOf), not a loop over every byte: quotes are rare, line ends are not.
+    let quote = chunk.indexOf(0x22);
+    while (i < chunk.length) {
+      if (this.quoted) {
+        if (quote < 0) break;
+        this.quoted = false;
+        i = quote + 1;
+        quote = chunk.indexOf(0x22, i);
+        continue;
       }
+      const lf = chunk.indexOf(0x0a, i);
+      if (quote >= 0 && (lf < 0 || quote < lf)) {
+        this.quoted = true;
+        i = quote + 1;
+        quote = chunk.indexOf(0x22, i);
+        continue;
+      }
+      if (lf < 0) break;
+      parts.push(chunk.subarray(from, lf), CRLF);
+      from = i = lf + 1;
+      this.rows++;
     }
+    if (parts.length === 0) return chunk;
     parts.push(chunk.subarray(from));
     return Buffer.concat(parts);
   }
