@@ -39,6 +39,7 @@ marked AS (
     CASE WHEN c.connector_id = ANY (p_excluded_connector_ids) THEN connect._duration(
       (SELECT w.windows FROM windows w WHERE w.connector_id = c.connector_id)
       * tstzmultirange(tstzrange(greatest(c.valid_from, p_from), greatest(least(c.observed_until, p_to), greatest(c.valid_from, p_from))))) END AS excluded,
+    lag(c.status) OVER w AS prev_status,
     lag(c.valid_to) OVER w IS DISTINCT FROM c.valid_from AS starts_run,
     -- An open interval (valid_to null) has no successor: it always ends its run.
     c.valid_to IS NULL OR c.valid_to IS DISTINCT FROM lead(c.valid_from) OVER w AS ends_run
@@ -51,10 +52,10 @@ running AS (
   -- the totals at its last interval less the totals before its first.
   SELECT m.*,
     max(CASE WHEN m.starts_run THEN m.lo END) OVER w AS outage_start,
+    max(CASE WHEN m.starts_run THEN m.valid_from END) OVER w AS run_first_from,
     sum(m.observed) OVER w AS cum_observed,
     sum(m.excluded) OVER w AS cum_excluded,
-    count(*) OVER w AS cum_n,
-    array_agg(m.status) OVER w AS cum_statuses
+    count(*) OVER w AS cum_n
   FROM marked m
   WINDOW w AS (PARTITION BY m.connector_id ORDER BY m.valid_from ROWS UNBOUNDED PRECEDING)
 ),
@@ -73,9 +74,17 @@ based AS (
 ),
 runs AS (
   -- One row per run: its last interval. An open interval has no successor, so it ends its run.
-  SELECT b.connector_id, b.outage_start, b.end_at AS outage_end, b.cum_statuses[b.first_n] AS status,
-    CASE WHEN b.cum_n = b.first_n THEN b.status
-      ELSE (SELECT string_agg(DISTINCT s.status, ', ' ORDER BY s.status) FROM unnest(b.cum_statuses[b.first_n:b.cum_n]) AS s(status)) END AS statuses,
+  -- The first status and the distinct statuses of a run: its own for one interval, its
+  -- predecessor's and its own for two, and for longer runs (few) read from the history, where a
+  -- run's intervals are exactly the connector's intervals from its first to its last.
+  SELECT b.connector_id, b.outage_start, b.end_at AS outage_end,
+    CASE b.cum_n - b.first_n WHEN 0 THEN b.status WHEN 1 THEN b.prev_status
+      ELSE (SELECT h.status FROM connect.status_history h WHERE h.connector_id = b.connector_id AND h.valid_from = b.run_first_from) END AS status,
+    CASE b.cum_n - b.first_n WHEN 0 THEN b.status
+      WHEN 1 THEN CASE WHEN b.prev_status = b.status THEN b.status
+                       WHEN b.prev_status < b.status THEN b.prev_status || ', ' || b.status ELSE b.status || ', ' || b.prev_status END
+      ELSE (SELECT string_agg(DISTINCT h.status, ', ' ORDER BY h.status) FROM connect.status_history h
+            WHERE h.connector_id = b.connector_id AND h.valid_from >= b.run_first_from AND h.valid_from <= b.valid_from) END AS statuses,
     (b.cum_n - b.first_n + 1)::int AS intervals, b.valid_to IS NULL AS ongoing,
     b.cum_observed - b.base_observed AS observed, b.cum_excluded - b.base_excluded AS excluded, b.valid_from AS sort_key
   FROM based b
