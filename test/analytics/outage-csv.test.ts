@@ -43,6 +43,17 @@ beforeAll(async () => {
     { status: 'Faulted', from: '2026-03-10 20:00', to: '2026-03-10 21:00' },
     { status: 'Unavailable', from: '2026-03-10 21:00', to: null },
   ]);
+  // Runs of three and of two intervals (statuses listed once, sorted; status = the run's first).
+  await insertConnector(t, 'q3', 'cp-Q', [
+    { status: 'Available', from: '2026-03-09 00:00', to: '2026-03-10 01:00' },
+    { status: 'Unknown', from: '2026-03-10 01:00', to: '2026-03-10 02:00' },
+    { status: 'Faulted', from: '2026-03-10 02:00', to: '2026-03-10 03:00' },
+    { status: 'Unknown', from: '2026-03-10 03:00', to: '2026-03-10 04:00' },
+    { status: 'Available', from: '2026-03-10 04:00', to: '2026-03-10 05:00' },
+    { status: 'Unavailable', from: '2026-03-10 05:00', to: '2026-03-10 06:00' },
+    { status: 'Faulted', from: '2026-03-10 06:00', to: '2026-03-10 07:00' },
+    { status: 'Available', from: '2026-03-10 07:00', to: null },
+  ]);
   await t.sql(`insert into connect.outage_exclusions (connector_id, starts_at, ends_at, reason) values ('q1', '2026-03-10 04:30Z', '2026-03-10 05:00Z', $1)`, [
     'storm, "named" Q\nline two',
   ]);
@@ -91,6 +102,15 @@ describe('streamed outage CSV', () => {
     expect(text).toContain(
       '"DE*CSY*E""q,1""",q1@2026-03-10T04:00:01.250000Z,79.98,2026-03-10T09:30:01.250+05:30,2026-03-10T11:00:00.999+05:30,Unavailable,"storm, ""named"" Q\nline two",30.00,10.02,Unavailable,false,q1,cp-Q\r\n',
     );
+  });
+
+  it('a run of several intervals lists its first status and every status once, sorted', async () => {
+    const report = await reportOutages(t.database, { from: '2026-03-10', to: '2026-03-11', tz: 'UTC' });
+    const q3 = report.rows.filter((r) => r.connector_id === 'q3').map((r) => [r.outage_start.toISOString(), r.status, r.statuses, r.intervals]);
+    expect(q3).toEqual([
+      ['2026-03-10T01:00:00.000Z', 'Unknown', 'Faulted, Unknown', 3],
+      ['2026-03-10T05:00:00.000Z', 'Unavailable', 'Faulted, Unavailable', 2],
+    ]);
   });
 
   it('lists an ongoing outage (a run that ends in the open interval) with its statuses', async () => {
