@@ -65,10 +65,12 @@ export async function changedRecords(db: Executor, fingerprints: Fingerprint[], 
     )
     select k, id from changed
     union all
-    -- Connectors only where their chargepoint's fingerprint (which covers theirs) changed.
+    -- Connectors only where their chargepoint's fingerprint (which covers theirs) changed; the CASE
+    -- keeps the planner from probing every connector before it looks at the chargepoint.
     select x.k, x.id from input x
-    where x.k = 'c' and x.of in (select c.id from changed c where c.k = 'p')
-      and x.h is distinct from (select t.row_hash from connect.connectors t where t.id = x.id and t.deleted_at is null)`,
+    where x.k = 'c' and case when exists (select 1 from changed c where c.k = 'p' and c.id = x.of)
+      then x.h is distinct from (select t.row_hash from connect.connectors t where t.id = x.id and t.deleted_at is null)
+      else false end`,
   );
   return new Set(out.map((r) => `${r.k}:${r.id}`));
 }
