@@ -65,12 +65,10 @@ export async function changedRecords(db: Executor, fingerprints: Fingerprint[], 
     )
     select k, id from changed
     union all
-    -- Connectors only where their chargepoint's fingerprint (which covers theirs) changed; the CASE
-    -- keeps the planner from probing every connector before it looks at the chargepoint.
+    -- Connectors only where their chargepoint's fingerprint (which covers theirs) changed.
     select x.k, x.id from input x
-    where x.k = 'c' and case when exists (select 1 from changed c where c.k = 'p' and c.id = x.of)
-      then x.h is distinct from (select t.row_hash from connect.connectors t where t.id = x.id and t.deleted_at is null)
-      else false end`,
+    where x.k = 'c' and x.of in (select c.id from changed c where c.k = 'p')
+      and x.h is distinct from (select t.row_hash from connect.connectors t where t.id = x.id and t.deleted_at is null)`,
   );
   return new Set(out.map((r) => `${r.k}:${r.id}`));
 }
