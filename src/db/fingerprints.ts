@@ -30,14 +30,11 @@ export interface Fingerprint {
   k: 'p' | 'c' | 'l';
   id: string;
   h: string;
-  /** A connector's chargepoint, whose fingerprint covers the connector's: probed only when that one changed. */
-  of: string;
 }
 
 /**
  * Of the given fingerprints, those whose stored row is missing, deleted or different, as
- * "k:id" strings (a connector only where its chargepoint's fingerprint changed: that one covers
- * its connectors'); records `seen` in seen_ids in the same statement.
+ * "k:id" strings; records `seen` in seen_ids in the same statement.
  */
 /** A text[] literal: each element double-quoted with \\ and " escaped (the same for pg and PGlite). */
 function textArray(values: readonly string[]): string {
@@ -50,25 +47,19 @@ export async function changedRecords(db: Executor, fingerprints: Fingerprint[], 
     db,
     sql`with input as (
       select * from unnest(${textArray(fingerprints.map((f) => f.k))}::text[], ${textArray(fingerprints.map((f) => f.id))}::text[],
-                           ${textArray(fingerprints.map((f) => f.h))}::uuid[], ${textArray(fingerprints.map((f) => f.of))}::text[]) as x(k, id, h, of)
+                           ${textArray(fingerprints.map((f) => f.h))}::uuid[]) as x(k, id, h)
     ), seen as (
       insert into seen_ids (kind, id)
       select k::"char", id from unnest(${textArray(seen.map((r) => r.k))}::text[], ${textArray(seen.map((r) => r.id))}::text[]) as s(k, id)
-    ), changed as (
-      -- One primary-key probe per chargepoint and location (a CASE evaluates one branch; a NOT
-      -- EXISTS over a UNION would be planned as a hashed subplan that scans the tables).
-      select x.k, x.id from input x
-      where x.k <> 'c' and x.h is distinct from case x.k
-        when 'p' then (select t.row_hash from connect.chargepoints t where t.id = x.id and t.deleted_at is null)
-        when 'l' then (select t.row_hash from connect.locations t where t.id = x.id and t.deleted_at is null)
-      end
     )
-    select k, id from changed
-    union all
-    -- Connectors only where their chargepoint's fingerprint (which covers theirs) changed.
+    -- One primary-key probe per record, in its own table only (a CASE evaluates one branch; a
+    -- NOT EXISTS over a UNION would be planned as a hashed subplan that scans all three tables).
     select x.k, x.id from input x
-    where x.k = 'c' and x.of in (select c.id from changed c where c.k = 'p')
-      and x.h is distinct from (select t.row_hash from connect.connectors t where t.id = x.id and t.deleted_at is null)`,
+    where x.h is distinct from case x.k
+      when 'p' then (select t.row_hash from connect.chargepoints t where t.id = x.id and t.deleted_at is null)
+      when 'c' then (select t.row_hash from connect.connectors t where t.id = x.id and t.deleted_at is null)
+      when 'l' then (select t.row_hash from connect.locations t where t.id = x.id and t.deleted_at is null)
+    end`,
   );
   return new Set(out.map((r) => `${r.k}:${r.id}`));
 }

@@ -193,9 +193,9 @@ interface BuiltPage {
  */
 function fingerprintsOf(built: BuiltPage): Fingerprint[] {
   return [
-    ...built.locations.map((r) => ({ k: 'l' as const, id: r.id, h: r.row_hash, of: '' })),
-    ...built.chargepoints.map((r) => ({ k: 'p' as const, id: r.id, h: r.row_hash, of: '' })),
-    ...built.connectors.map((r) => ({ k: 'c' as const, id: r.id, h: r.row_hash, of: r.chargepoint_id })),
+    ...built.locations.map((r) => ({ k: 'l' as const, id: r.id, h: r.row_hash })),
+    ...built.chargepoints.map((r) => ({ k: 'p' as const, id: r.id, h: r.row_hash })),
+    ...built.connectors.map((r) => ({ k: 'c' as const, id: r.id, h: r.row_hash })),
   ];
 }
 
@@ -210,7 +210,7 @@ export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
       // The location as received (any shape the server has), beside the typed columns.
       out.locations.push(hashed({ ...loc, raw: (cp.raw as { location?: unknown } | null)?.location ?? loc }));
     }
-    const cpRow = {
+    out.chargepoints.push(hashed({
       id: cp.id,
       name: cp.name,
       public_name: cp.publicName,
@@ -222,17 +222,14 @@ export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
       upstream_created_at: cp.createdAt?.toISOString() ?? null,
       upstream_updated_at: cp.updatedAt?.toISOString() ?? null,
       raw: withoutConnectors(cp.raw),
-    };
-    const connectorHashes: string[] = [];
+    }));
     for (const c of cp.connectors) {
-      const row = hashed(connectorRow(c, cp.id), cp.id);
-      connectorHashes.push(row.row_hash);
       if (seenConnectors.has(c.id)) {
         out.duplicateConnectors++;
         continue;
       }
       seenConnectors.add(c.id);
-      out.connectors.push(row);
+      out.connectors.push(hashed(connectorRow(c, cp.id), cp.id));
       const obs = observation(c, fetchedAt);
       if (obs === 'no-status') out.noStatus++;
       else {
@@ -240,9 +237,6 @@ export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
         out.observations.push(obs.row);
       }
     }
-    // A chargepoint's fingerprint covers its connectors': an unchanged chargepoint vouches for
-    // every connector it lists, so only the connectors of changed chargepoints are probed.
-    out.chargepoints.push({ ...cpRow, row_hash: rowHash(cpRow.raw, connectorHashes.join(',')) });
   }
   return out;
 }
