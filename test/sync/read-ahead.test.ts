@@ -183,6 +183,24 @@ describe('fingerprints after an upgrade', () => {
     expect(await versions()).toEqual(v0);
   });
 
+  it("a connector-only change (its chargepoint's own record unchanged) is still found", async () => {
+    const ctx = { database: t.database, logger: silentLogger };
+    const world = up.sim.world;
+    const id = world.connectorIds()[3]!;
+    const at = (min: number) => new Date(Date.now() - min * 60_000);
+    // FAULTED and UNAVAILABLE both count as unavailable: the chargepoint's counts do not move.
+    world.setConnectorStatus(id, 'FAULTED', at(10));
+    expect((await syncChargepoints(up.client, ctx)).status).toBe('succeeded');
+    const cpOf = (await t.sql<{ c: string; raw: string }>(`select chargepoint_id as c, (select raw::text from connect.chargepoints p where p.id = k.chargepoint_id) as raw from connect.connectors k where id = $1`, [id]))[0]!;
+    world.setConnectorStatus(id, 'UNAVAILABLE', at(5));
+    const r = await syncChargepoints(up.client, ctx);
+    expect(r.details!.transitions).toBe(1);
+    const after = (await t.sql<{ raw: string }>(`select raw::text as raw from connect.chargepoints where id = $1`, [cpOf.c]))[0]!;
+    expect(after.raw).toBe(cpOf.raw); // the chargepoint's record did not change
+    const [open] = await t.sql<{ status: string }>(`select status from connect.connector_status_history where connector_id = $1 and valid_to is null`, [id]);
+    expect(open!.status).toBe('UNAVAILABLE');
+  });
+
   it('any key survives the trip to the fingerprint probe (quotes, backslashes, commas, braces, unicode)', async () => {
     const keys = ['a"b', 'c\\d', 'x,y', '{z}', 'NULL', ' sp ', 'Köln-Δ'];
     const found = await t.database.db.transaction(async (tx) => {
