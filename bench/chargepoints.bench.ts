@@ -53,6 +53,13 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
   const child = forkChild(resolve(import.meta.dirname, 'sim-child.js'));
   const worker = forkChild(resolve(import.meta.dirname, 'worker-child.js'), WORKER_EXEC_ARGV);
   try {
+    if (process.env.BENCH_LOG_STATEMENTS) {
+      // Every statement's total server time (parse, plan, execute) in the server log.
+      const c = new pg.Client({ connectionString: o.adminUrl });
+      await c.connect();
+      await c.query(`alter database ${new URL(scratch.url).pathname.slice(1)} set log_min_duration_statement = 0`);
+      await c.end();
+    }
     if (process.env.BENCH_EXPLAIN) {
       const c = new pg.Client({ connectionString: o.adminUrl });
       await c.connect();
