@@ -28,17 +28,33 @@ export function decimalText(value: unknown): string | undefined {
   return typeof value === 'string' && value.startsWith(DECIMAL_MARK) ? value.slice(DECIMAL_MARK.length) : undefined;
 }
 
-/** Deep copy of a parsed value with marked money strings turned back into plain JSON numbers. */
+/**
+ * The parsed value with marked money strings turned back into plain JSON numbers. Copy on write:
+ * objects and arrays without a marked value inside are returned as they are (a page of
+ * chargepoints has none, and copying every record would be most of the parsing's garbage).
+ */
 export function unmarkDecimals(value: unknown): unknown {
   if (typeof value === 'string') {
     const text = decimalText(value);
     return text === undefined ? value : Number(text);
   }
-  if (Array.isArray(value)) return value.map(unmarkDecimals);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const u = unmarkDecimals(v);
+      if (u !== v) (out ??= value.slice())[i] = u;
+    }
+    return out ?? value;
+  }
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = unmarkDecimals(v);
-    return out;
+    let out: Record<string, unknown> | undefined;
+    for (const k in value) {
+      const v = (value as Record<string, unknown>)[k];
+      const u = unmarkDecimals(v);
+      if (u !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = u;
+    }
+    return out ?? value;
   }
   return value;
 }
