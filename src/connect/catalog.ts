@@ -61,6 +61,8 @@ export class Catalog {
     private readonly logger: Logger,
     /** Why introspection could not be used, when it could not. */
     readonly introspectionRefused?: string,
+    /** Without a schema: the getChargepoints paging to start from (the reference's schema section by default). */
+    private readonly startPagination: Pagination = 'offset',
   ) {}
 
   get mode(): 'introspection' | 'validation errors' {
@@ -70,7 +72,7 @@ export class Catalog {
   draft(name: OperationName): Draft {
     let d = this.drafts.get(name);
     if (!d) {
-      d = this.schema ? draftFromSchema(this.schema, name) : draftFromReference(name);
+      d = this.schema ? draftFromSchema(this.schema, name) : draftFromReference(name, this.startPagination);
       this.drafts.set(name, d);
       this.warnMissing(d);
     }
@@ -120,7 +122,7 @@ export class Catalog {
       const d = this.draft(name);
       if (d.notes.fatal.length > 0) blocked.set(name, [...new Set(d.notes.fatal)]);
       for (const m of d.notes.missing) if (!missing.has(m.field)) missing.set(m.field, m);
-      for (const i of d.info) info.add(i);
+      for (const i of d.notes.info) info.add(i);
     }
     return { blocked, missing: [...missing.values()], info: [...info] };
   }

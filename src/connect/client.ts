@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import { Catalog, loadCatalog, type Dialect } from './catalog.js';
-import type { Operation } from './operations.js';
+import { listPathOf, type Operation } from './operations.js';
 import type { OperationName } from './reference.js';
 import { GraphQLResponseError, SchemaMismatchError } from './errors.js';
 import { apiSchemaRequests } from '../metrics.js';
@@ -168,8 +168,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
 
   /** A caller that names the dialect skips introspection and starts from the reference in that dialect. */
   function hintedCatalog(d: Dialect): Catalog {
-    const c = new Catalog(null, logger, 'dialect given by the caller');
-    if (d.pagination === 'paged') c.learn('getChargepoints', [{ message: 'Unknown argument "offset" on field "Query.getChargepoints".', path: undefined, code: undefined }]);
+    const c = new Catalog(null, logger, 'dialect given by the caller', d.pagination);
     c.confirm('getChargepoints');
     return c;
   }
@@ -241,9 +240,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     } = {},
   ): Promise<FetchedPage<T>> {
     const result = await send(name, variables, counters);
-    const cat = await catalog();
-    const op = cat.operation(name);
-    const list = listAt(result.data, op.listPath ?? [name]);
+    const list = listAt(result.data, listPathOf(name));
     const parsed = parseList(list, parseOne, entity, result.recordErrors);
     return {
       ...parsed,

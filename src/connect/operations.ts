@@ -12,7 +12,6 @@ import {
   fromSchema,
   missingText,
   printDocument,
-  removeNode,
   siblingsOf,
   type BuildNotes,
   type Missing,
@@ -47,9 +46,6 @@ export interface Draft {
   args: Map<string, DraftArg>;
   root: SelNode[];
   notes: BuildNotes;
-  /** Informational lines (e.g. "Connector.type is a String on this API"). */
-  info: string[];
-  lines: ReadonlyMap<number, SelNode>;
   operation: Operation | undefined;
 }
 
@@ -68,8 +64,13 @@ function refArgs(name: OperationName, pagination: Pagination | undefined): reado
   return CHARGEPOINT_PAGING[pagination ?? 'offset'];
 }
 
+/** Where a list operation's records sit in `data`; for a single-record operation, the root field. */
+export function listPathOf(name: OperationName): readonly string[] {
+  return [name, ...(REFERENCE_OPERATIONS[name].list ?? [])];
+}
+
 function newDraft(name: OperationName, pagination: Pagination | undefined): Draft {
-  return { name, pagination, args: new Map(), root: [], notes: { missing: [], fatal: [] }, info: [], lines: new Map(), operation: undefined };
+  return { name, pagination, args: new Map(), root: [], notes: { missing: [], fatal: [], info: [] }, operation: undefined };
 }
 
 /** The paging style getChargepoints takes on this server, or undefined when it takes neither. */
@@ -116,18 +117,7 @@ export function draftFromSchema(schema: GraphQLSchema, name: OperationName): Dra
     return finish(draft);
   }
   draft.root = fromSchema(result, ref.result, draft.notes);
-  noteShapes(schema, draft);
   return finish(draft);
-}
-
-/** Informational: where this server reads a loose part of the reference one way or the other. */
-function noteShapes(schema: GraphQLSchema, draft: Draft): void {
-  const connector = schema.getType('Connector');
-  if (!isObjectType(connector)) return;
-  for (const f of ['status', 'type']) {
-    const field = connector.getFields()[f];
-    if (field && !isObjectType(getNamedType(field.type))) draft.info.push(`Connector.${f} is a ${String(getNamedType(field.type))} (a leaf) on this API`);
-  }
 }
 
 /** Without a schema: the reference's documented fields and arguments as the reference types them. */
@@ -151,13 +141,12 @@ function finish(draft: Draft): Draft {
   const header = `${ref.kind} ${draft.name}${vars ? `(${vars})` : ''} {`;
   const rootLine = `  ${draft.name}${args.length ? `(${args.map(([n]) => `${n}: $${n}`).join(', ')})` : ''} {`;
   const printed = printDocument(header, rootLine, draft.root.length > 0 ? draft.root : [{ name: '__typename', parent: ref.result }]);
-  draft.lines = printed.lines;
   draft.operation = Object.freeze({
     name: draft.name,
     kind: ref.kind,
     source: printed.text,
     idempotent: ref.idempotent,
-    ...(ref.list ? { listPath: [draft.name, ...ref.list] } : {}),
+    ...(ref.list ? { listPath: listPathOf(draft.name) } : {}),
     args: new Map(args.map(([n, a]) => [n, a.type])),
     lines: printed.lines,
   });
@@ -185,7 +174,7 @@ function nodeAt(draft: Draft, sent: ReadonlyMap<number, SelNode>, e: GraphQLErro
  * something changed (the operation should be sent again); problems that cannot be learnt around
  * become fatal notes.
  */
-export function learn(draft: Draft, errors: readonly GraphQLErrorSummary[], sent: ReadonlyMap<number, SelNode> = draft.lines): boolean {
+export function learn(draft: Draft, errors: readonly GraphQLErrorSummary[], sent: ReadonlyMap<number, SelNode> = draft.operation?.lines ?? new Map()): boolean {
   let changed = false;
   const ref = REFERENCE_OPERATIONS[draft.name];
   for (const e of errors) {
@@ -194,11 +183,12 @@ export function learn(draft: Draft, errors: readonly GraphQLErrorSummary[], sent
       const [, name, type] = m as unknown as [string, string, string];
       for (const node of nodeAt(draft, sent, e, name, type)) {
         const siblings = siblingsOf(draft.root, node);
-        if (!removeNode(draft.root, node)) continue;
+        if (!siblings) continue;
+        siblings.splice(siblings.indexOf(node), 1);
         changed = true;
         const spec = node.spec;
         if (!spec) continue;
-        const alternativeLeft = spec.names.some((n) => n !== node.name && siblings?.some((s) => s.name === n && s.spec === spec));
+        const alternativeLeft = spec.names.some((n) => n !== node.name && siblings.some((s) => s.name === n && s.spec === spec));
         if (alternativeLeft || spec.dialectOnly) continue;
         if (spec.essential) draft.notes.fatal.push(missingText(node.parent, spec));
         else draft.notes.missing.push({ field: `${node.parent}.${spec.names[0]}`, cost: spec.cost ?? 'nothing connect-sync stores' });
@@ -208,7 +198,7 @@ export function learn(draft: Draft, errors: readonly GraphQLErrorSummary[], sent
       for (const node of nodeAt(draft, sent, e, name, '')) {
         if (!node.children) continue;
         node.children = undefined;
-        draft.info.push(`${node.parent}.${name} is a ${type} (a leaf) on this API`);
+        draft.notes.info.push(`${node.parent}.${name} is a ${type} (a leaf) on this API`);
         changed = true;
       }
     } else if ((m = NEEDS_SUBFIELDS.exec(e.message))) {

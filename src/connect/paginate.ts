@@ -166,7 +166,9 @@ async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGene
       const { cursor } = planned;
       if (fetched.reportedTotal !== undefined && fetched.reportedTotal !== null) stats.reportedTotal = fetched.reportedTotal;
       if (fetched.listSize !== undefined && fetched.listSize !== null && fetched.listSize >= 0) listSize = fetched.listSize;
-      if (memory && fetched.received > (memory.largest.get(operation) ?? 0)) memory.largest.set(operation, fetched.received);
+      // The largest page this operation returned before this one (the short-page rule reads it).
+      const largestBefore = memory?.largest.get(operation) ?? 0;
+      if (memory && fetched.received > largestBefore) memory.largest.set(operation, fetched.received);
 
       if (fetched.received === 0) return finish();
 
@@ -203,7 +205,7 @@ async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGene
 
       // A short page: the end (short-page rule), or a cap / a shifted list to plan around.
       const short = fetched.received < cursor.limit;
-      const endsHere = short && options.shortPageEnds === true && fetched.received < (memory?.largest.get(operation) ?? 0);
+      const endsHere = short && options.shortPageEnds === true && fetched.received < largestBefore;
       if (short && !endsHere) {
         // A cap (the list goes on past this page) is learnt: later pages ask exactly that many,
         // this pass and the next ones; a short last page changes nothing but where the end is asked.

@@ -312,8 +312,9 @@ function canonicalJson(v: unknown): string {
  * content always gets the same key; a changed address is a new location).
  */
 export function locationKey(raw: Record<string, unknown>): string {
-  const id = pick(raw, LOCATION_ID_NAMES, (v) => (typeof v === 'string' && v.trim() !== '') || (typeof v === 'number' && Number.isFinite(v)));
-  if (id !== undefined && LOCATION_ID_NAMES.some((n) => raw[n] === id)) return String(id);
+  // Only the location's own id counts (an id inside its address object is not the location's).
+  const id = LOCATION_ID_NAMES.map((n) => raw[n]).find((v) => (typeof v === 'string' && v.trim() !== '') || (typeof v === 'number' && Number.isFinite(v)));
+  if (id !== undefined) return String(id);
   return `fp:${createHash('sha256').update(canonicalJson(unmarkDecimals(raw))).digest('hex').slice(0, 32)}`;
 }
 

@@ -40,6 +40,8 @@ export interface BuildNotes {
   missing: Missing[];
   /** Problems that make the operation unusable. */
   fatal: string[];
+  /** Where this server reads a loose part of the reference one way, e.g. "Connector.type is a String (a leaf) on this API". */
+  info: string[];
 }
 
 type Composite = GraphQLObjectType | GraphQLInterfaceType;
@@ -53,7 +55,7 @@ function selectable(field: GraphQLField<unknown, unknown>): boolean {
   return !field.name.startsWith('__') && field.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined);
 }
 
-function missingText(parent: string, spec: RefField): string {
+export function missingText(parent: string, spec: RefField): string {
   return spec.names.length > 1 ? `${parent} has neither ${spec.names.join(' nor ')}` : `${parent}.${spec.names[0]} is not offered`;
 }
 
@@ -92,6 +94,7 @@ export function fromSchema(type: Composite, ref: string, notes: BuildNotes): Sel
     }
     const named = getNamedType(fields[name]!.type);
     if (isLeafType(named)) {
+      if (f.of) notes.info.push(`${ref}.${name} is a ${named.name} (a leaf) on this API`);
       out.push({ name, parent: ref, spec: f });
     } else if (isComposite(named)) {
       const children = f.of ? fromSchema(named, f.of, notes) : discover(named, `${ref}.${name}`, 0);
@@ -160,16 +163,6 @@ export function printDocument(header: string, rootLine: string, root: SelNode[])
   return { text: out.join('\n'), lines };
 }
 
-/** Removes `node` from the tree; returns whether it was found. */
-export function removeNode(root: SelNode[], node: SelNode): boolean {
-  const i = root.indexOf(node);
-  if (i >= 0) {
-    root.splice(i, 1);
-    return true;
-  }
-  return root.some((n) => n.children !== undefined && removeNode(n.children, node));
-}
-
 /** Nodes named `name` whose parent type is `parent` (or any parent when none matches). */
 export function findNodes(root: SelNode[], name: string, parent: string): SelNode[] {
   const all: SelNode[] = [];
@@ -194,4 +187,3 @@ export function siblingsOf(root: SelNode[], node: SelNode): SelNode[] | undefine
   return undefined;
 }
 
-export { missingText };
