@@ -54,14 +54,9 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       // statement would fail the page).
       const records = fetched.records.filter((r) => !seenChargepoints.has(r.id));
       const page = { ...fetched, records, duplicates: (fetched.duplicates ?? 0) + fetched.records.length - records.length };
-      const built = buildPage(page, fetchedAt);
-      const seen: Array<{ k: SeenKind; id: string }> = [];
-      for (const r of page.records) {
-        seenChargepoints.add(r.id);
-        seen.push({ k: 'p', id: r.id });
-      }
-      for (const c of built.connectors) seen.push({ k: 'c', id: c.id });
-      for (const loc of built.locations) seen.push({ k: 'l', id: loc.id });
+      const scan = scanPage(page.records, fetchedAt);
+      const seen = scan.seen;
+      for (const r of page.records) seenChargepoints.add(r.id);
       for (const r of page.rejects) {
         if (r.key && r.entity === 'chargepoint') {
           seenChargepoints.add(r.key);
@@ -70,30 +65,30 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
         } else if (r.key && r.entity === 'connector') seen.push({ k: 'c', id: r.key });
         else keylessRejects++;
       }
-      d.duplicates! += (page.duplicates ?? 0) + built.duplicateConnectors;
-      d.no_status! += built.noStatus;
-      d.implausible_updated_at! += built.implausible;
+      d.duplicates! += (page.duplicates ?? 0) + scan.duplicateConnectors;
+      d.no_status! += scan.noStatus;
+      d.implausible_updated_at! += scan.implausible;
 
       const requests = page.requestAttempts ?? 1;
       const writeStart = performance.now();
       const counts = await run.db.transaction(async (tx) => {
-        // One probe per record for its fingerprint; only new or changed records are sent in full.
-        const changed = await changedRecords(tx, fingerprintsOf(built), seen);
-        const isNew = (k: Fingerprint['k'], id: string) => changed.has(`${k}:${id}`);
-        const locations = built.locations.filter((l) => isNew('l', l.id));
-        const chargepoints = built.chargepoints.filter((c) => isNew('p', c.id));
-        const connectors = built.connectors.filter((c) => isNew('c', c.id));
-        const observations = built.observations.filter((o) => isNew('c', o.connector_id));
+        // One probe per chargepoint for its fingerprint (its whole record: connectors and location
+        // included); only new or changed chargepoints are mapped to rows and sent in full.
+        const changed = await changedRecords(tx, scan.fingerprints, seen);
+        const { locations, chargepoints, connectors, observations } = buildRows(
+          scan.fingerprints.flatMap((f, i) => (changed.has(`p:${f.id}`) ? [{ record: page.records[i]!, hash: f.h }] : [])),
+          fetchedAt,
+        );
         await upsertLocations(tx, locations);
         const cp = await upsertChargepoints(tx, chargepoints);
         const conn = await upsertConnectors(tx, connectors);
         const history = await recordStatusObservations(tx, observations, fetchedAt, run.id);
         await insertRejects(tx, run.id, 'chargepoints', page.rejects.map(toRejectRow));
-        const skipped = built.chargepoints.length - chargepoints.length + built.connectors.length - connectors.length;
+        const skipped = scan.chargepoints + scan.connectors - chargepoints.length - connectors.length;
         const delta = {
           pages: 1,
           requests,
-          seen: built.chargepoints.length + built.connectors.length,
+          seen: scan.chargepoints + scan.connectors,
           inserted: cp.inserted + conn.inserted,
           updated: cp.updated + conn.updated,
           unchanged: cp.unchanged + conn.unchanged + skipped,
@@ -177,40 +172,75 @@ async function confirmCandidates(
   return disproved;
 }
 
-interface BuiltPage {
-  locations: LocationRow[];
-  chargepoints: ChargepointRow[];
-  connectors: ConnectorRow[];
-  observations: StatusObservation[];
+/** What every record of a page contributes before the fingerprint probe: cheap, no rows built. */
+interface ScannedPage {
+  /** One per chargepoint: the fingerprint of its whole record as received. */
+  fingerprints: Fingerprint[];
+  /** Every id of the page (chargepoints, connectors, locations), for deletion detection. */
+  seen: Array<{ k: SeenKind; id: string }>;
+  chargepoints: number;
+  connectors: number;
   duplicateConnectors: number;
   noStatus: number;
   implausible: number;
 }
 
 /**
- * Maps a page of records to the rows of each table (pure). A connector listed twice in the page
- * is written once; across pages a repeated connector is simply written again (idempotent).
+ * A chargepoint's fingerprint covers its connectors and its location (they arrive inside its
+ * record), so an unchanged chargepoint proves its connectors and location unchanged as well: one
+ * probe per chargepoint instead of one per row. The counts are those of every connector.
  */
-function fingerprintsOf(built: BuiltPage): Fingerprint[] {
-  return [
-    ...built.locations.map((r) => ({ k: 'l' as const, id: r.id, h: r.row_hash })),
-    ...built.chargepoints.map((r) => ({ k: 'p' as const, id: r.id, h: r.row_hash })),
-    ...built.connectors.map((r) => ({ k: 'c' as const, id: r.id, h: r.row_hash })),
-  ];
+export function scanPage(records: ChargepointRecord[], fetchedAt: Date): ScannedPage {
+  const out: ScannedPage = { fingerprints: [], seen: [], chargepoints: records.length, connectors: 0, duplicateConnectors: 0, noStatus: 0, implausible: 0 };
+  const connectorIds = new Set<string>();
+  const locationIds = new Set<string>();
+  for (const cp of records) {
+    out.fingerprints.push({ k: 'p', id: cp.id, h: rowHash(cp.raw) });
+    out.seen.push({ k: 'p', id: cp.id });
+    const loc = cp.location;
+    if (loc && !locationIds.has(loc.id)) {
+      locationIds.add(loc.id);
+      out.seen.push({ k: 'l', id: loc.id });
+    }
+    for (const c of cp.connectors) {
+      if (connectorIds.has(c.id)) {
+        out.duplicateConnectors++;
+        continue;
+      }
+      connectorIds.add(c.id);
+      out.seen.push({ k: 'c', id: c.id });
+      if (c.status === null || c.status === '') out.noStatus++;
+      else if (c.statusUpdatedAt !== null && !plausible(c.statusUpdatedAt, fetchedAt)) out.implausible++;
+    }
+  }
+  out.connectors = connectorIds.size;
+  return out;
 }
 
-export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
+interface PageRows {
+  locations: LocationRow[];
+  chargepoints: ChargepointRow[];
+  connectors: ConnectorRow[];
+  observations: StatusObservation[];
+}
+
+/**
+ * Maps chargepoint records to the rows of each table (pure). A connector listed twice is written
+ * once; across pages a repeated connector is simply written again (idempotent).
+ */
+export function buildRows(records: Array<{ record: ChargepointRecord; hash: string }>, fetchedAt: Date): PageRows {
   const seenConnectors = new Set<string>();
-  const out: BuiltPage = { locations: [], chargepoints: [], connectors: [], observations: [], duplicateConnectors: 0, noStatus: 0, implausible: 0 };
+  const out: PageRows = { locations: [], chargepoints: [], connectors: [], observations: [] };
   const locationIds = new Set<string>();
-  for (const cp of page.records) {
+  for (const { record: cp, hash } of records) {
     const loc = cp.location;
     if (loc && !locationIds.has(loc.id)) {
       locationIds.add(loc.id);
       // The location as received (any shape the server has), beside the typed columns.
-      out.locations.push(hashed({ ...loc, raw: (cp.raw as { location?: unknown } | null)?.location ?? loc }));
+      const raw = (cp.raw as { location?: unknown } | null)?.location ?? loc;
+      out.locations.push({ ...loc, raw, row_hash: rowHash(raw) });
     }
-    out.chargepoints.push(hashed({
+    out.chargepoints.push({
       id: cp.id,
       name: cp.name,
       public_name: cp.publicName,
@@ -222,29 +252,16 @@ export function buildPage(page: ChargepointPage, fetchedAt: Date): BuiltPage {
       upstream_created_at: cp.createdAt?.toISOString() ?? null,
       upstream_updated_at: cp.updatedAt?.toISOString() ?? null,
       raw: withoutConnectors(cp.raw),
-    }));
+      row_hash: hash,
+    });
     for (const c of cp.connectors) {
-      if (seenConnectors.has(c.id)) {
-        out.duplicateConnectors++;
-        continue;
-      }
+      if (seenConnectors.has(c.id)) continue;
       seenConnectors.add(c.id);
-      out.connectors.push(hashed(connectorRow(c, cp.id), cp.id));
+      out.connectors.push({ ...connectorRow(c, cp.id), row_hash: rowHash(c.raw, cp.id) });
       const obs = observation(c, fetchedAt);
-      if (obs === 'no-status') out.noStatus++;
-      else {
-        if (obs.implausible) out.implausible++;
-        out.observations.push(obs.row);
-      }
+      if (obs !== 'no-status') out.observations.push(obs);
     }
   }
-  return out;
-}
-
-/** The row with its fingerprint (db/fingerprints.ts): an unchanged record is then never sent in full. */
-function hashed<T extends { raw: unknown }>(row: T, parent?: string): T & { row_hash: string } {
-  const out = row as T & { row_hash: string };
-  out.row_hash = rowHash(row.raw, parent);
   return out;
 }
 
@@ -268,19 +285,20 @@ function connectorRow(c: ConnectorRecord, chargepointId: string): Omit<Connector
  * valid_from is the upstream's status updatedAt when present and plausible (not in the future
  * beyond MAX_CLOCK_SKEW_MS), else the observation time; both are kept.
  */
-function observation(c: ConnectorRecord, fetchedAt: Date): 'no-status' | { row: StatusObservation; implausible: boolean } {
+function observation(c: ConnectorRecord, fetchedAt: Date): 'no-status' | StatusObservation {
   if (c.status === null || c.status === '') return 'no-status';
   const updated = c.statusUpdatedAt;
-  const plausible = updated !== null && updated.getTime() <= fetchedAt.getTime() + MAX_CLOCK_SKEW_MS;
+  const believed = updated !== null && plausible(updated, fetchedAt);
   return {
-    row: {
-      connector_id: c.id,
-      status: c.status,
-      valid_from: (plausible ? updated : fetchedAt).toISOString(),
-      upstream_updated_at: plausible ? updated.toISOString() : null,
-    },
-    implausible: updated !== null && !plausible,
+    connector_id: c.id,
+    status: c.status,
+    valid_from: (believed ? updated : fetchedAt).toISOString(),
+    upstream_updated_at: believed ? updated.toISOString() : null,
   };
+}
+
+function plausible(updated: Date, fetchedAt: Date): boolean {
+  return updated.getTime() <= fetchedAt.getTime() + MAX_CLOCK_SKEW_MS;
 }
 
 /** The chargepoint's raw record without its connectors (they have rows of their own). */
