@@ -49,7 +49,8 @@ export async function benchFanOut(o: FanOutBenchOptions): Promise<Record<string,
     const simStats = await child.call<{ requests: number; maxInFlight: number; byOperation: Record<string, number> }>({ type: 'stats' });
     await database.close();
     // Each contact's cards fit one page; the list ends there when the page is shorter than the
-    // largest getCards page seen so far, else on the empty page after it (connect/paginate.ts).
+    // largest getCards page seen so far, or as long and its probe found nothing after it, else on
+    // the empty page after it (connect/paginate.ts).
     const idealS = (requests * o.latencyMs) / 1000 / o.concurrency;
     return {
       fanout: {

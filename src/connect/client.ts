@@ -11,6 +11,7 @@ import { apiSchemaRequests } from '../metrics.js';
 import { unmarkDecimals } from './json.js';
 import type { Limiter } from './limiter.js';
 import { newPageMemory, newPassStats, paginate, type FetchedPage, type Page, type Pass, type PassStats } from './paginate.js';
+import { probeFound, probeOperation, type ProbeOperation } from './probe.js';
 import {
   parseCard,
   parseChargepoint,
@@ -148,6 +149,13 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   // Page sizes this client has seen per operation: read-ahead planning and the short-page rule.
   const pageMemory = newPageMemory();
   let catalogPromise: Promise<Catalog> | undefined;
+  // End-of-list probes (probe.ts), per document printed for this server; operations that refused one.
+  const probeDocuments = new Map<string, ProbeOperation | null>();
+  const probesRefused = new Set<OperationName>();
+  const probeOf = (op: Operation): ProbeOperation | null => {
+    if (!probeDocuments.has(op.source)) probeDocuments.set(op.source, probeOperation(op));
+    return probeDocuments.get(op.source)!;
+  };
 
   /** The server's catalog: read once (introspection) and kept; read again only when the schema changed. */
   function catalog(counters?: RequestCounters): Promise<Catalog> {
@@ -179,17 +187,32 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
    * that was built from the schema means the schema changed: it is read again once and the
    * operation re-sent, without a restart.
    */
-  async function send(name: OperationName, variables: Record<string, unknown>, counters?: RequestCounters): Promise<RequestResult> {
+  async function send(
+    name: OperationName,
+    variables: Record<string, unknown>,
+    counters?: RequestCounters,
+    probe?: { offset: number; probeAt: number },
+  ): Promise<RequestResult> {
     let reread = false;
     for (let round = 0; ; round++) {
       const current = catalog(counters);
       const cat = await current;
       const op = cat.operation(name);
+      const probing = probe && !probesRefused.has(name) ? probeOf(op) : null;
       try {
-        const result = await transport.request(op, variablesFor(op, variables), counters);
+        const vars = variablesFor(op, variables);
+        const result = probing
+          ? await transport.request(probing.op, { ...vars, ...probing.variables(probe!.offset, probe!.probeAt) }, counters)
+          : await transport.request(op, vars, counters);
         cat.confirm(name);
         return result;
       } catch (err) {
+        if (probing && err instanceof SchemaMismatchError) {
+          // This server will not take the probe: the plain document from now on (the empty page decides).
+          probesRefused.add(name);
+          logger.info({ operation: name, errors: err.errors.slice(0, 2).map((e) => e.message) }, 'the end-of-list probe was refused; asking the empty page instead');
+          continue;
+        }
         if (!(err instanceof SchemaMismatchError) || err.errors.length === 0) throw err;
         const messages = [...new Set(err.errors.map((e) => e.message))].slice(0, 5);
         if (!cat.schema) {
@@ -237,9 +260,10 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       reportedTotal?: (data: Record<string, unknown>) => number | null;
       listSize?: (data: Record<string, unknown>) => number | null;
       keep?: (record: T) => boolean;
+      probe?: { offset: number; probeAt: number };
     } = {},
   ): Promise<FetchedPage<T>> {
-    const result = await send(name, variables, counters);
+    const result = await send(name, variables, counters, options.probe);
     const list = listAt(result.data, listPathOf(name));
     const parsed = parseList(list, parseOne, entity, result.recordErrors);
     return {
@@ -250,6 +274,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       attempts: result.attempts,
       ...(options.reportedTotal ? { reportedTotal: options.reportedTotal(result.data) } : {}),
       ...(options.listSize ? { listSize: options.listSize(result.data) } : {}),
+      ...(options.probe && probeFound(result.data) !== undefined ? { more: probeFound(result.data)! } : {}),
     };
   }
 
@@ -304,7 +329,10 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
           memory: pageMemory,
           shortPageEnds: true,
           fetchPage: (cursor, counters) =>
-            fetchList(name, { ...variables, offset: cursor.offset, limit: cursor.limit }, counters, entity, parseOne, keep ? { keep } : {}),
+            fetchList(name, { ...variables, offset: cursor.offset, limit: cursor.limit }, counters, entity, parseOne, {
+              ...(keep ? { keep } : {}),
+              ...(cursor.probeAt !== undefined ? { probe: { offset: cursor.offset, probeAt: cursor.probeAt } } : {}),
+            }),
         },
         stats,
       );

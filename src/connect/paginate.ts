@@ -22,7 +22,12 @@
 // a page shorter than the largest page the same operation has already returned in this process
 // ends the list. That is sound for a server that returns min(cap, remaining) records: its cap is at
 // least that largest page, so a shorter page had fewer records left than its cap. Where the rule
-// cannot decide (no page seen yet, or a page as long as the largest) the empty page is asked.
+// cannot decide (no page seen yet, or a page as long as the largest) the empty page is asked —
+// unless the page's request carried a probe: the same list asked once more in that request, one
+// record at the offset where a page as long as the largest would end (`probeAt` records after the
+// page's offset; only `__typename` is read). A page exactly that long whose probe found no record
+// is the end: nothing lies after it, whatever the server's cap. So a fan-out list costs one request
+// wherever a page of it was seen before, with no guess about the cap.
 //
 // Both styles: the same non-empty page (same ids, same order) twice in a row is a PaginationError;
 // ids already yielded in this pass are dropped and counted as `duplicates` (offset paging over live
@@ -64,6 +69,8 @@ export interface Cursor {
   page: number;
   /** Records asked for. */
   limit: number;
+  /** Fan-out lists: ask in the same request whether a record exists this many records after `offset` (see above). */
+  probeAt?: number;
 }
 
 export interface FetchedPage<T> extends PageResult<T> {
@@ -76,6 +83,8 @@ export interface FetchedPage<T> extends PageResult<T> {
   reportedTotal?: number | null;
   /** Size of the whole list as far as the server says (offset `count`, paged `total`): only plans the read-ahead. */
   listSize?: number | null;
+  /** The probe's answer (when the cursor asked one and the server answered it): a record exists at offset + probeAt. */
+  more?: boolean;
 }
 
 /** Per-operation page sizes seen in this process: the largest page returned, the effective size learnt. */
@@ -136,7 +145,12 @@ async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGene
   const inflight = new Map<number, Planned<T>>();
   let nextToPlan = 0;
 
-  const cursorOf = (k: number): Cursor => ({ offset: base.offset + (k - base.index) * size, page: base.page + (k - base.index), limit: size });
+  const cursorOf = (k: number): Cursor => {
+    const cursor: Cursor = { offset: base.offset + (k - base.index) * size, page: base.page + (k - base.index), limit: size };
+    const largest = memory?.largest.get(operation) ?? 0;
+    if (options.shortPageEnds && largest > 0) cursor.probeAt = Math.min(largest, size);
+    return cursor;
+  };
   const plan = (k: number) => {
     const cursor = cursorOf(k);
     const result = fetchPage(cursor, stats);
@@ -205,7 +219,9 @@ async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGene
 
       // A short page: the end (short-page rule), or a cap / a shifted list to plan around.
       const short = fetched.received < cursor.limit;
-      const endsHere = short && options.shortPageEnds === true && fetched.received < largestBefore;
+      const endsHere =
+        (short && options.shortPageEnds === true && fetched.received < largestBefore) ||
+        (cursor.probeAt !== undefined && fetched.received === cursor.probeAt && fetched.more === false);
       if (short && !endsHere) {
         // A cap (the list goes on past this page) is learnt: later pages ask exactly that many,
         // this pass and the next ones; a short last page changes nothing but where the end is asked.
