@@ -7,7 +7,8 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { WorldClock, type SimClock } from './clock.js';
 import { fastExecute } from './fast-execute.js';
 import { FAULT_KEYS, FaultInjector, type FaultSettings } from './faults.js';
-import { NoSchemaIntrospectionCustomRule } from './graphql.js';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from './graphql.js';
+import type { ValidationRule } from 'graphql';
 import type { SimContext } from './resolvers.js';
 import { DIALECTS, type Dialect } from './schema.js';
 import { ServedSchema } from './served-schema.js';
@@ -113,6 +114,13 @@ function wholeNumber(name: string, value: number | undefined, fallback: number):
   return v;
 }
 
+/** no-aliases: every aliased field is a validation error, as behind a gateway that caps aliases at 0. */
+const noAliasesRule: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.alias) context.reportError(new GraphQLError(`Aliases are not allowed on this server (found "${node.alias.value}").`, { nodes: [node] }));
+  },
+});
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const dialect = options.dialect ?? 'offset';
   if (!DIALECTS.includes(dialect)) throw new RangeError(`startSimulator: dialect must be offset or paged, got ${String(dialect)}`);
@@ -153,6 +161,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const introspection: Plugin = {
     onValidate({ params, addValidationRule }) {
       if (served.refusesIntrospection(params.schema)) addValidationRule(NoSchemaIntrospectionCustomRule);
+      if (served.refusesAliases(params.schema)) addValidationRule(noAliasesRule);
     },
   };
 

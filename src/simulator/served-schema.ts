@@ -18,6 +18,8 @@ export class ServedSchema {
   private built: { schema: GraphQLSchema; sdl: string } | undefined;
   /** Schemas that refuse introspection (no-introspection); read by the validation plugin. */
   private readonly closed = new WeakSet<GraphQLSchema>();
+  /** Schemas that refuse aliased fields (no-aliases); read by the validation plugin. */
+  private readonly noAliases = new WeakSet<GraphQLSchema>();
 
   constructor(
     readonly dialect: Dialect,
@@ -49,6 +51,10 @@ export class ServedSchema {
 
   refusesIntrospection(schema: GraphQLSchema): boolean {
     return this.closed.has(schema);
+  }
+
+  refusesAliases(schema: GraphQLSchema): boolean {
+    return this.noAliases.has(schema);
   }
 
   /** Replaces the variants (names or presets, as the schema option); clears dropped fields. */
@@ -89,6 +95,7 @@ export class ServedSchema {
       resolverValidationOptions: { requireResolversToMatchSchema: 'ignore' },
     });
     if (variants.includes('no-introspection')) this.closed.add(schema);
+    if (variants.includes('no-aliases')) this.noAliases.add(schema);
     return { schema, sdl };
   }
 }

@@ -75,6 +75,11 @@ export const SCHEMA_VARIANTS = [
     reads: 'The reference says nothing of introspection; production servers often disable it.',
   },
   {
+    name: 'no-aliases',
+    description: 'aliased fields refused with a validation error (as a gateway that caps aliases at 0)',
+    reads: 'The reference never uses an alias; hardened GraphQL gateways limit them (e.g. a maxAliases rule).',
+  },
+  {
     name: 'date-datetime',
     description: 'Date values (Card.validFrom, Contact.birthdate) served as date-times',
     reads: 'Date is used but never defined; the reference\'s own examples show Date fields as date-times.',

@@ -137,6 +137,8 @@ const DECLARES: Record<SchemaVariant, (s: GraphQLSchema, dialect: Dialect, set: 
     expect(enumValues(s, 'SessionStatus')).toEqual(['active', 'stopped']);
   },
   'no-introspection': (s, dialect) => expect(printSchema(s)).toBe(printSchema(buildSchema(typeDefs(dialect)))),
+  // Declares nothing: what it changes is validation (checked below with an aliased query).
+  'no-aliases': () => {},
   'date-datetime': (s, _d, set) => {
     const date = set.has('plain-scalars') ? 'String' : 'Date';
     expect(fieldType(s, 'Card.validFrom')).toBe(date);
@@ -243,8 +245,15 @@ describe.each(DIALECTS)('dialect %s', (dialect) => {
       }
       const set = new Set<string>(schema);
       for (const v of schema) if (v !== 'no-introspection') DECLARES[v](sdlSchema, dialect, set);
-      if (schema.length === 1 && schema[0] === 'no-introspection') {
+      if (schema.length === 1 && (schema[0] === 'no-introspection' || schema[0] === 'no-aliases')) {
         expect(printSchema(sdlSchema)).toBe(printSchema(buildSchema(typeDefs(dialect))));
+      }
+      const aliased = await gql(sim, '{ first: getContacts(offset: 0, limit: 1) { id } }');
+      if (schema.includes('no-aliases')) {
+        expect(aliased.body.data).toBeUndefined();
+        expect(aliased.body.errors?.[0]?.message).toBe('Aliases are not allowed on this server (found "first").');
+      } else {
+        expect((aliased.body.data as { first: unknown[] }).first).toHaveLength(1);
       }
     });
 

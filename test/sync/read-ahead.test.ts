@@ -153,6 +153,44 @@ describe('the fan-out short-page rule', () => {
   });
 });
 
+describe('the fan-out on a server that refuses aliases (no probe)', () => {
+  let up: Upstream;
+  beforeAll(async () => {
+    up = await startUpstream({ seed: 5, chargepoints: 3, contacts: 30, pageSize: 100, faults: { pageCap: 2 }, schema: ['no-aliases'] });
+  });
+  afterAll(() => up.close());
+
+  it('the refused probe is asked once, then the short-page rule and the empty page decide; every card once', async () => {
+    const world = up.sim.world;
+    await up.client.catalog();
+    up.sim.stats.reset();
+    let largest = 0;
+    let expected = 0;
+    let probed = false;
+    for (const id of world.contactIds()) {
+      const n = world.cardsOf(id).length;
+      for (let offset = 0; ; ) {
+        const got = Math.min(2, n - offset);
+        // The first request that carries a probe is refused (a validation error) and sent again plainly.
+        if (largest > 0 && !probed) {
+          probed = true;
+          expected++;
+        }
+        expected++;
+        if (got === 0) break;
+        const before = largest;
+        largest = Math.max(largest, got);
+        offset += got;
+        if (got < 100 && got < before) break;
+      }
+      const { records } = await collect(up.client.cardPages(id));
+      expect(records.map((c) => c.tagId)).toEqual(world.cardsOf(id).map((c) => c.tagId));
+    }
+    expect(probed).toBe(true);
+    expect(up.sim.stats.byOperation['getCards']).toBe(expected);
+  });
+});
+
 describe('fingerprints after an upgrade', () => {
   const t = useTestDatabase('fingerprint-upgrade');
   let up: Upstream;
