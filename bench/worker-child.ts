@@ -5,6 +5,11 @@ import { createConnectClient, createLimiter, type ConnectClient } from '../src/c
 import { openDatabase } from '../src/db/database.js';
 import { silentLogger } from '../src/log.js';
 import { syncChargepoints } from '../src/sync/chargepoints.js';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+
+// BENCH_PROFILE=N: a CPU profile of the worker's N-th sync (1 = the initial load) in /tmp/worker-N.cpuprofile.
+let syncs = 0;
 
 type Message =
   | { id: number; type: 'connect'; url: string; apiKey: string; pageSize: number; concurrency?: number }
@@ -38,12 +43,23 @@ process.on('message', async (m: Message) => {
         // database's alone (with read-ahead, parsing the pages in flight shares the event loop).
         client = clientFor!(m.readAhead);
         const database = await openDatabase({ databaseUrl: m.databaseUrl, poolSize: 4 }, silentLogger);
+        syncs++;
+        const profile = Number(process.env.BENCH_PROFILE) === syncs ? new Session() : undefined;
+        if (profile) {
+          profile.connect();
+          await profile.post('Profiler.enable');
+          await profile.post('Profiler.start');
+        }
         const requestsBefore = client!.stats.requests;
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         const result = await syncChargepoints(client!, { database, logger: silentLogger });
         const wallS = (performance.now() - t0) / 1000;
         const cpu = process.cpuUsage(cpu0);
+        if (profile) {
+          const { profile: p } = await profile.post('Profiler.stop');
+          writeFileSync(`/tmp/worker-${syncs}.cpuprofile`, JSON.stringify(p));
+        }
         // Ending the pool ends its backends, which flushes their statistics to pg_stat_user_tables.
         await database.close();
         process.send!({
