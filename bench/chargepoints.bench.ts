@@ -73,6 +73,7 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
     }
     const database = await openDatabase({ databaseUrl: scratch.url, poolSize: 1 }, silentLogger);
     await migrateDatabase(database, silentLogger);
+    // BENCH_EXTRA_SQL=file: SQL run after the migrations, to measure a candidate schema change before writing its migration.
     if (process.env.BENCH_EXTRA_SQL) await database.db.execute(sql.raw((await import('node:fs')).readFileSync(process.env.BENCH_EXTRA_SQL, 'utf8')));
     await database.close();
     o.log(`building a simulated network of ${o.chargepoints} chargepoints…`);
