@@ -72,13 +72,21 @@ export async function benchAnalytics(databaseUrl: string, options: AnalyticsBenc
     const slot = Math.floor((DAYS * 1440) / perConnector);
     const seenAt = (minute: string) =>
       sql.raw(`t0 + (case when ${minute} + 1 >= 40 * 1440 and ${minute} + 1 < 40 * 1440 + 360 then 40 * 1440 + 360 else ${minute} + 1 end) * interval '1 minute' + interval '5 seconds'`);
-    await db.execute(sql`insert into connect.connector_status_history (connector_id, status, valid_from, valid_to, observed_at, confirmed_at, observed_until)
+    // The contiguous neighbours' statuses too, as the sync stores them (migration 0007): the
+    // predecessor's when an interval opens, the successor's when a status change closes it.
+    const statusOf = (k: string) =>
+      sql.raw(`(array['Available','Available','Available','Available','Available','Available','Available','Available','Available','Available',
+                 'Charging','Charging','Charging','Charging','Occupied','Preparing','Faulted','Unavailable','Unknown','SuspendedEV'])[1 + abs(hashint4(c * 7919 + ${k})) % 20]`);
+    await db.execute(sql`insert into connect.connector_status_history (connector_id, status, valid_from, valid_to, observed_at, confirmed_at, observed_until,
+        prev_status, next_status)
       select g.connector_id, g.status, g.valid_from, g.valid_to, g.observed_at, l.confirmed_at,
-        case when g.valid_to is not null then least(g.valid_to, greatest(g.valid_from, l.confirmed_at)) end
+        case when g.valid_to is not null then least(g.valid_to, greatest(g.valid_from, l.confirmed_at)) end,
+        g.prev_status, g.next_status
       from (
         select 'c-' || c as connector_id,
-          (array['Available','Available','Available','Available','Available','Available','Available','Available','Available','Available',
-                 'Charging','Charging','Charging','Charging','Occupied','Preparing','Faulted','Unavailable','Unknown','SuspendedEV'])[1 + abs(hashint4(c * 7919 + k)) % 20] as status,
+          ${statusOf('k')} as status,
+          case when k > 0 then ${statusOf('k - 1')} end as prev_status,
+          case when k < ${perConnector - 1} then ${statusOf('k + 1')} end as next_status,
           t0 + om * interval '1 minute' + (c % 60) * interval '1 second' as valid_from,
           case when k < ${perConnector - 1} then t0 + nm * interval '1 minute' + (c % 60) * interval '1 second' end as valid_to,
           ${seenAt('om')} as observed_at,
@@ -109,6 +117,14 @@ export async function benchAnalytics(databaseUrl: string, options: AnalyticsBenc
           from connect.connector_status_history h where h.valid_to is not null and h.connector_id = any (array(select 'c-' || i from generate_series(0, 49) i))`,
     );
     if (!check || check.n === 0 || check.wrong > 0) throw new Error(`generated coverage differs from the computed one: ${JSON.stringify(check)}`);
+    // ... and so must the stored neighbours (the lookups connect.outages makes when they are not stored).
+    const [links] = await rows<{ n: number; wrong: number }>(
+      db,
+      sql`select count(*)::int as n, count(*) filter (where h.prev_status is distinct from connect._prev_status(h.connector_id, h.valid_from)
+            or (h.valid_to is not null and h.next_status is distinct from connect._next_status(h.connector_id, h.valid_to)))::int as wrong
+          from connect.connector_status_history h where h.connector_id = any (array(select 'c-' || i from generate_series(0, 49) i))`,
+    );
+    if (!links || links.n === 0 || links.wrong > 0) throw new Error(`generated neighbours differ from the looked-up ones: ${JSON.stringify(links)}`);
     const [count] = await rows<{ n: string }>(db, sql`select count(*) as n from connect.connector_status_history`);
     const intervals = Number(count?.n ?? 0);
     log(`analytics: ${intervals} intervals generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

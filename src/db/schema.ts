@@ -120,6 +120,14 @@ export const connectorStatusHistory = connect.table(
     confirmedAt: tz('confirmed_at'),
     /** ... and the end of its observed part, least(valid_to, greatest(valid_from, confirmed_at)). */
     observedUntil: tz('observed_until'),
+    /**
+     * The contiguous neighbours' statuses (as received), stored by the sync: the status of the
+     * interval that ends where this one begins (when it is opened) and of the one that begins where
+     * it ends (when a status change closes it). Null when there is none or it was not stored;
+     * connect.outages then looks it up. Where outage runs start and end (migration 0007).
+     */
+    prevStatus: text('prev_status'),
+    nextStatus: text('next_status'),
   },
   (t) => [
     // At most one open interval per connector (the overlap guard is an exclusion constraint in a custom migration).

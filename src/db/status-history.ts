@@ -50,12 +50,10 @@ export async function recordStatusObservations(
       select x.*, case when x.kind = 'change' then connect._confirming_pass_start(${observed}::timestamptz, x.open_observed_at) end as confirmed_at
       from (
         select i.connector_id, i.status, i.upstream_updated_at, c.id as open_id, c.observed_at as open_observed_at,
+          c.status as open_status, l.valid_to as last_valid_to, l.status as last_status,
           -- After a deletion a connector may come back: its new interval never starts before the last one ended
           -- (intervals do not overlap, so the latest one ends last; the btree on (connector_id, valid_from) finds it).
-          case when c.id is null then greatest(i.valid_from,
-            (select p.valid_to from connect.connector_status_history p where p.connector_id = i.connector_id
-             order by p.valid_from desc limit 1))
-          else i.valid_from end as valid_from,
+          case when c.id is null then greatest(i.valid_from, l.valid_to) else i.valid_from end as valid_from,
           case
             when c.id is null then 'first'
             when i.status is distinct from c.status and i.valid_from > c.valid_from then 'change'
@@ -72,6 +70,12 @@ export async function recordStatusObservations(
           where h.connector_id = i.connector_id and h.valid_to is null
           limit 1
         ) c on true
+        -- Without an open interval, the connector's last interval (closed by a deletion), if any.
+        left join lateral (
+          select p.valid_to, p.status from connect.connector_status_history p
+          where c.id is null and p.connector_id = i.connector_id
+          order by p.valid_from desc limit 1
+        ) l on true
       ) x
     ), touched as (
       update connect.connector_status_history h
@@ -79,13 +83,18 @@ export async function recordStatusObservations(
           upstream_updated_at = case when d.kind = 'missed' then d.upstream_updated_at else h.upstream_updated_at end,
           -- Observation coverage, stored as the row is rewritten anyway.
           confirmed_at = case when d.kind = 'change' then d.confirmed_at else h.confirmed_at end,
-          observed_until = case when d.kind = 'change' then least(d.valid_from, greatest(h.valid_from, d.confirmed_at)) else h.observed_until end
+          observed_until = case when d.kind = 'change' then least(d.valid_from, greatest(h.valid_from, d.confirmed_at)) else h.observed_until end,
+          -- The successor's status (migration 0007): it begins where this interval now ends.
+          next_status = case when d.kind = 'change' then d.status else h.next_status end
       from decided d
       where h.id = d.open_id and d.kind in ('change', 'missed')
       returning d.kind
     ), opened as (
-      insert into connect.connector_status_history (connector_id, status, valid_from, observed_at, upstream_updated_at, run_id)
-      select connector_id, status, valid_from, ${observed}::timestamptz, upstream_updated_at, ${runId}::bigint
+      insert into connect.connector_status_history (connector_id, status, valid_from, observed_at, upstream_updated_at, run_id, prev_status)
+      select connector_id, status, valid_from, ${observed}::timestamptz, upstream_updated_at, ${runId}::bigint,
+        -- The predecessor's status (migration 0007): the interval closed here, or the last one when
+        -- the new interval begins where it ended.
+        case when kind = 'change' then open_status when last_valid_to = valid_from then last_status end
       from decided
       -- The one-time filter drains "touched" before the first insert, so an interval is closed
       -- before its successor opens (the one-open-interval index and the overlap guard see that).
