@@ -114,8 +114,12 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
     // The pass completed: whatever it did not return is gone upstream — once confirmed, when few.
     run.checkpoint();
     run.counters.requests += uncountedRequests(pass, run.counters.requests);
+    // The end of the pass's database time (finish_ms; confirming candidates upstream aside).
+    let finishStart = performance.now();
     await analyzeSeen(run.db);
+    let finishMs = performance.now() - finishStart;
     d.deletions_disproved = await confirmCandidates(source, run, keepConnectorsOf);
+    finishStart = performance.now();
     if (keylessRejects > 0) {
       run.logger.warn({ keylessRejects }, 'deletion detection skipped: some rejected records had no readable id, so absence proves nothing');
       d.deletion_skipped = 1;
@@ -130,6 +134,8 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
     }
     connectorsGauge.reset();
     for (const { status, n } of await connectorsByStatus(run.db)) connectorsGauge.set({ status: status ?? 'null' }, n);
+    finishMs += performance.now() - finishStart;
+    d.finish_ms = Math.round(finishMs);
     return { status: 'succeeded', complete: true, requests: run.counters.requests };
   });
 }
