@@ -35,6 +35,21 @@ export async function rows<T>(db: Executor, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+/**
+ * Runs a query as the named prepared statement `name` where the driver has them (pg): PostgreSQL
+ * then parses and plans it once per connection instead of at every page. The text under one name
+ * must never change (the statements of the page writes are built once per process).
+ */
+export async function rowsNamed<T>(db: Executor, name: string, query: SQL): Promise<T[]> {
+  const inner = db as unknown as {
+    session?: { prepareQuery?: (q: unknown, fields: undefined, name: string, arrayMode: boolean) => { execute(): Promise<{ rows: T[] }> } };
+    dialect?: { sqlToQuery(q: SQL): unknown };
+  };
+  if (!inner.session?.prepareQuery || !inner.dialect) return rows<T>(db, query);
+  const result = await inner.session.prepareQuery(inner.dialect.sqlToQuery(query), undefined, name, false).execute();
+  return result.rows;
+}
+
 // Two-integer advisory lock keys: a fixed namespace ('CSYN') and hashtext(name), so our locks
 // never collide with another application's single-bigint keys.
 const LOCK_NAMESPACE = 0x4353594e;

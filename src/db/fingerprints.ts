@@ -5,7 +5,7 @@
 // this one statement and the run's progress update.
 import { hash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { rows, type Executor } from './database.js';
+import { rowsNamed, type Executor } from './database.js';
 import type { SeenKind } from './seen.js';
 
 /**
@@ -44,8 +44,9 @@ function textArray(values: readonly string[]): string {
 
 export async function changedRecords(db: Executor, fingerprints: Fingerprint[], seen: Array<{ k: SeenKind; id: string }>): Promise<Set<string>> {
   // Parallel arrays rather than a jsonb document: thousands of small records parse several times faster.
-  const out = await rows<{ k: string; id: string }>(
+  const out = await rowsNamed<{ k: string; id: string }>(
     db,
+    'changed records',
     sql`with input as (
       select * from unnest(${textArray(fingerprints.map((f) => f.k))}::text[], ${textArray(fingerprints.map((f) => f.id))}::text[],
                            ${textArray(fingerprints.map((f) => f.h))}::uuid[]) as x(k, id, h)

@@ -11,7 +11,7 @@
 //           counted once — never turned into a fake transition;
 //   same    nothing to do, nothing written.
 import { sql } from 'drizzle-orm';
-import { rows, type Executor } from './database.js';
+import { rows, rowsNamed, type Executor } from './database.js';
 import { jsonRows } from './json-param.js';
 
 export interface StatusObservation {
@@ -39,8 +39,9 @@ export async function recordStatusObservations(
 ): Promise<HistoryCounts> {
   if (observations.length === 0) return { opened: 0, closed: 0, missed: 0, stale: 0, openedByStatus: {} };
   const observed = observedAt.toISOString();
-  const [row] = await rows<HistoryCounts>(
+  const [row] = await rowsNamed<HistoryCounts>(
     db,
+    'record status observations',
     sql`with input as (
       select * from jsonb_to_recordset(${jsonRows(observations)})
         as x(connector_id text, status text, valid_from timestamptz, upstream_updated_at timestamptz)

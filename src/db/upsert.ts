@@ -12,7 +12,7 @@
 // LATERAL, one primary-key probe per received row: the planner cannot know a page's size and would
 // otherwise scan the whole table once per page.
 import { sql } from 'drizzle-orm';
-import { rows, type Executor } from './database.js';
+import { rowsNamed, type Executor } from './database.js';
 import { jsonRows, upsertCounts, type UpsertCounts } from './json-param.js';
 
 export interface UpsertSpec {
@@ -71,7 +71,8 @@ select count(*) filter (where inserted)::int as inserted, count(*) filter (where
   return { head, tail };
 }
 
-const cache = new WeakMap<UpsertSpec, { head: string; tail: string }>();
+const cache = new WeakMap<UpsertSpec, { head: string; tail: string; name: string }>();
+let built = 0;
 
 /** Upserts one page into the table described by `spec`: one statement, unchanged rows untouched. */
 export async function upsertPage<R extends object>(
@@ -84,9 +85,9 @@ export async function upsertPage<R extends object>(
     for (const name of Object.keys(spec.countChanged ?? {})) zero[name] = 0;
     return zero as UpsertCounts & Record<string, number>;
   }
-  let built = cache.get(spec);
-  if (!built) cache.set(spec, (built = buildUpsert(spec)));
-  const [row] = await rows<Record<string, number>>(db, sql.join([sql.raw(built.head), jsonRows(page), sql.raw(built.tail)]));
+  let statement = cache.get(spec);
+  if (!statement) cache.set(spec, (statement = { ...buildUpsert(spec), name: `upsert ${++built} ${spec.table}` }));
+  const [row] = await rowsNamed<Record<string, number>>(db, statement.name, sql.join([sql.raw(statement.head), jsonRows(page), sql.raw(statement.tail)]));
   const extras: Record<string, number> = {};
   for (const name of Object.keys(spec.countChanged ?? {})) extras[name] = Number(row?.[name] ?? 0);
   return { ...upsertCounts(row as { inserted: number; updated: number } | undefined, page.length), ...extras };
