@@ -81,6 +81,20 @@ describe('migrations', () => {
       await expect(ins('2026-01-01T02:00Z', null)).rejects.toMatchObject({ code: '23505' });
       await expect(ins('2026-01-01T00:30Z', '2026-01-01T00:45Z')).rejects.toMatchObject({ code: '23P01' });
       await expect(ins('2026-01-01T05:00Z', '2026-01-01T04:00Z')).rejects.toMatchObject({ code: '23514' });
+      // The guard leads with hashtext(connector_id) (migration 0008): two connectors whose ids
+      // share a hash still never conflict with each other, only with themselves.
+      const [a, b] = ['conn-103023', 'conn-180991'];
+      const hashes = await c.query(`select hashtext($1) = hashtext($2) as same`, [a, b]);
+      expect(hashes.rows).toEqual([{ same: true }]);
+      await c.query(`insert into connect.connectors (id, chargepoint_id, raw) values ($1, 'cp1', '{}'), ($2, 'cp1', '{}')`, [a, b]);
+      const insFor = (id: string, from: string, to: string | null) =>
+        c.query(`insert into connect.connector_status_history (connector_id, status, valid_from, valid_to, observed_at) values ($1, 'AVAILABLE', $2, $3, now())`, [id, from, to]);
+      await insFor(a, '2026-01-01T00:00Z', null);
+      await insFor(b, '2026-01-01T00:00Z', null);
+      await expect(insFor(b, '2026-01-01T00:10Z', '2026-01-01T00:20Z')).rejects.toMatchObject({ code: '23P01' });
+      // A lookup by connector reads a btree, never a scan of the whole GiST index.
+      const plan = await c.query(`explain select id from connect.connector_status_history where connector_id = 'c1' and valid_to is null`);
+      expect(plan.rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n')).not.toMatch(/no_overlap/);
       const cats = await c.query(`select category from connect.status_categories where status = 'faulted'`);
       expect(cats.rows).toEqual([{ category: 'down' }]);
     } finally {
