@@ -39,6 +39,7 @@ DECLARE
   v_entities text[];
   v_counts int[];
   v_days int;
+  v_query text;
 BEGIN
   BEGIN
     v_start := p_from::timestamp AT TIME ZONE p_tz;
@@ -75,7 +76,7 @@ BEGIN
     (SELECT array_agg(g.entity_id ORDER BY g.ord) FROM (SELECT n.ord, min(n.entity_id) AS entity_id FROM numbered n GROUP BY n.ord) g),
     (SELECT array_agg(g.n ORDER BY g.ord) FROM (SELECT n.ord, count(*)::int AS n FROM numbered n GROUP BY n.ord) g)
   INTO v_present, v_present_ord, v_entities, v_counts;
-  RETURN QUERY EXECUTE $q$
+  v_query := $q$
     WITH entity_day AS MATERIALIZED (
       SELECT x.ord, x.day_no,
         sum(least(x.hi, coalesce($2[x.day_no + 1], $11)) - greatest(x.lo, $2[x.day_no])) FILTER (WHERE x.category = 1) AS up,
@@ -126,7 +127,12 @@ BEGIN
       ORDER BY a.ord, a.day_no
     ) e
     CROSS JOIN LATERAL connect._metrics(e.period_seconds, e.up_seconds, e.down_seconds, e.unknown_seconds, e.in_use_seconds, e.excluded_seconds, $6) m
-  $q$ USING p_from, v_starts, p_level, v_connectors, v_excluded, p_count_not_observed, v_up, v_down, v_in_use,
+  $q$;
+  -- The whole network is one entity (number 1): no connector table to look up.
+  IF p_level = 'network' THEN
+    v_query := replace(v_query, 'JOIN unnest($12::text[], $13::int[]) AS m(connector_id, ord) ON m.connector_id = s.connector_id', 'CROSS JOIN (SELECT 1 AS ord) m');
+  END IF;
+  RETURN QUERY EXECUTE v_query USING p_from, v_starts, p_level, v_connectors, v_excluded, p_count_not_observed, v_up, v_down, v_in_use,
     v_start, v_end, v_present, v_present_ord, v_entities, v_counts, v_days;
 END
 $fn$;
