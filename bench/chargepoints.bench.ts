@@ -107,8 +107,9 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
     // Pages one at a time: the time around each page's transaction is then database time only.
     const steady = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url, readAhead: 0 });
     if (steady.status !== 'succeeded') throw new Error(`steady poll ${steady.status}: ${steady.error}`);
-    // Every page's transaction and the end of the pass (seen ids collected, deletions, the status gauge).
-    const steadyDbS = (steady.details.write_ms! + steady.details.finish_ms!) / 1000;
+    // The pages' transactions (the issue's measure), and the end of the pass (deletions, the status gauge) beside it.
+    const steadyDbS = steady.details.write_ms! / 1000;
+    const passEndDbS = steady.details.finish_ms! / 1000;
     await new Promise((r) => setTimeout(r, 700));
     const tuples = (await tuplesWritten(scratch.url)) - tuplesBefore;
     const diff = await snap.query<{ changed: string; rewritten: string }>(`with after as (
@@ -202,10 +203,11 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
         min_pages: Math.ceil(started.sizes.chargepoints / o.pageSize),
         wall_s: round(steady.wallS, 3),
         db_write_s: round(steadyDbS, 3),
-        pages_db_s: round(steady.details.write_ms! / 1000, 3),
-        pass_end_db_s: round(steady.details.finish_ms! / 1000, 3),
+        pass_end_db_s: round(passEndDbS, 3),
         // The steady poll's database time against COPY of the same connector rows (same run).
         db_over_copy: round(steadyDbS / copyS, 3),
+        // Stricter: the whole poll's database time, the end of the pass included.
+        poll_db_over_copy: round((steadyDbS + passEndDbS) / copyS, 3),
         worker_cpu_s: round(steady.cpuS, 3),
       },
       peak_rss_mb: Math.round(peakRss),
