@@ -23,14 +23,14 @@ describe('the status poll with pages in flight', () => {
   afterEach(() => up.sim.setFaults({ pageCap: 0, errorRate: 0 }));
   const ctx = () => ({ database: t.database, logger: silentLogger });
   /** The client's pass, calling `before(i)` as page i is handed to the sync and `after(i)` once it is written. */
-  const hooked = (hook: { before?: (i: number) => unknown; after?: (i: number) => unknown }): ChargepointSource => ({
+  const hooked = (hook: { before?: (i: number) => unknown; after?: (i: number, page: ChargepointPage) => unknown }): ChargepointSource => ({
     getChargepoint: (by) => up.client.getChargepoint(by),
     async *chargepointPages() {
       let index = 0;
       for await (const page of up.client.chargepointPages()) {
         hook.before?.(index);
         yield page as ChargepointPage;
-        hook.after?.(index);
+        hook.after?.(index, page as ChargepointPage);
         index++;
       }
     },
@@ -64,14 +64,15 @@ describe('the status poll with pages in flight', () => {
   it('the list shifts while several pages are in flight: nothing is deleted wrongly', async () => {
     const world = up.sim.world;
     const ids = world.chargepointIds();
-    const victim = ids[8]!; // on page 1 (records 6..11)
-    // After page 1 is written, pages 2..5 are already asked: every later offset is off by one.
-    const source = hooked({ after: (i) => i === 1 && world.removeChargepoint(victim) });
+    // A record of page 1 goes once page 1 is written (whatever page size this client has learnt):
+    // pages 2..5 are already asked, so from the first page answered after that, every offset is off
+    // by one and a record is skipped — it is confirmed one by one, not deleted.
+    const source = hooked({ after: (i, page) => i === 1 && world.removeChargepoint(page.records[1]!.id) });
     const r = await syncChargepoints(source, ctx());
     expect(r.status).toBe('succeeded');
     // Records that moved onto pages already served were confirmed one by one, not deleted.
     expect(r.details!.deletions_disproved).toBeGreaterThanOrEqual(1);
-    // The victim was served (page 1) before it went: this pass saw every chargepoint.
+    // The removed record was served (page 1) before it went: this pass saw every chargepoint.
     expect(sorted(await stored())).toEqual(sorted(ids));
     // The next complete pass no longer sees the victim and deletes exactly it.
     const next = await syncChargepoints(up.client, ctx());
