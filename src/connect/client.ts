@@ -196,6 +196,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     const result = await send(name, variables, counters, options.probe);
     const list = listAt(result.data, listPathOf(name));
     const parsed = parseList(list, parseOne, entity, result.recordErrors);
+    const more = options.probe ? probeFound(result.data) : undefined;
     return {
       ...parsed,
       records: options.keep ? parsed.records.filter(options.keep) : parsed.records,
@@ -204,7 +205,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       attempts: result.attempts,
       ...(options.reportedTotal ? { reportedTotal: options.reportedTotal(result.data) } : {}),
       ...(options.listSize ? { listSize: options.listSize(result.data) } : {}),
-      ...(options.probe && probeFound(result.data) !== undefined ? { more: probeFound(result.data)! } : {}),
+      ...(more !== undefined ? { more } : {}),
     };
   }
 

@@ -11,7 +11,7 @@ const OFFSET_VAR = 'connectSyncProbeOffset';
 const LIMIT_VAR = 'connectSyncProbeLimit';
 
 export interface ProbeOperation {
-  op: Operation;
+  op: Operation & { readonly optionalRoots: readonly string[] };
   /** The probe's variables for a page at `offset` probing `probeAt` records further. */
   variables(offset: number, probeAt: number): Record<string, number>;
 }
@@ -54,7 +54,8 @@ export function probeOperation(op: Operation): ProbeOperation | null {
   };
   const source = print({ ...doc, definitions: doc.definitions.map((d) => (d === def ? probing : d)) });
   return {
-    op: { ...op, source, lines: new Map() },
+    // An error on the probe leaves it unanswered (the transport reads only the page's own errors).
+    op: { ...op, source, lines: new Map(), optionalRoots: [PROBE_ALIAS] },
     variables: (pageOffset, probeAt) => ({ [OFFSET_VAR]: pageOffset + probeAt, [LIMIT_VAR]: 1 }),
   };
 }

@@ -11,7 +11,6 @@
 //   GraphQL errors at the top-level field → GraphQLResponseError (validation errors → SchemaMismatchError).
 // A non-idempotent mutation (remoteStart/remoteStop) is not re-sent when an attempt may have reached
 // the server (timeout, dropped connection, 5xx): a second start could open a second session.
-import { PROBE_ALIAS } from './probe.js';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { Logger } from '../log.js';
 import { registerSecret, scrubSecrets } from '../log.js';
@@ -65,6 +64,8 @@ export interface OperationLike {
   readonly kind: 'query' | 'mutation';
   readonly idempotent: boolean;
   readonly listPath?: readonly string[];
+  /** Extra root fields (aliases) of the document whose errors only leave that field unanswered. */
+  readonly optionalRoots?: readonly string[];
 }
 
 export interface RequestCounters {
@@ -263,8 +264,10 @@ export function createTransport(options: TransportOptions): Transport {
     const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
     try {
       const res = await client.rawRequest<Record<string, unknown>>({ query: op.source, variables: variables ?? {}, signal });
-      // The end-of-list probe (probe.ts) is an extra: an error there leaves it unanswered, nothing more.
-      const errors = summarise(res.errors).filter((e) => e.path?.[0] !== PROBE_ALIAS);
+      const errors = summarise(res.errors).filter((e) => {
+        const root = e.path?.[0];
+        return !(typeof root === 'string' && op.optionalRoots?.includes(root));
+      });
       if (errors.length === 0) {
         if (!res.data || typeof res.data !== 'object') {
           return { kind: 'transient', reason: 'invalid_response', detail: 'response without data or errors', reachedServer: true, cause: undefined };
