@@ -6,7 +6,7 @@ import { markUnseenDeleted, unseenChargepointIds, upsertChargepoints, upsertConn
 import { addToRun, insertRejects } from '../db/runs.js';
 import { connectorsByStatus, recordStatusObservations, type StatusObservation } from '../db/status-history.js';
 import { analyzeSeen, recordSeen, resetSeen, type SeenKind } from '../db/seen.js';
-import { changedRecords, rowHash, type Fingerprint } from '../db/fingerprints.js';
+import { changedChargepoints, rowHash, type Fingerprint } from '../db/fingerprints.js';
 import { connectorsByStatus as connectorsGauge, statusTransitions } from '../metrics.js';
 import { runJob, type JobContext, type JobResult, type RunHandle } from './job.js';
 import { toRejectRow, uncountedRequests } from './pass.js';
@@ -74,9 +74,9 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       const counts = await run.db.transaction(async (tx) => {
         // One probe per chargepoint for its fingerprint (its whole record: connectors and location
         // included); only new or changed chargepoints are mapped to rows and sent in full.
-        const changed = await changedRecords(tx, scan.fingerprints, seen);
+        const changed = await changedChargepoints(tx, scan.fingerprints, seen);
         const { locations, chargepoints, connectors, observations } = buildRows(
-          scan.fingerprints.flatMap((f, i) => (changed.has(`p:${f.id}`) ? [{ record: page.records[i]!, hash: f.h }] : [])),
+          scan.fingerprints.flatMap((f, i) => (changed.has(f.id) ? [{ record: page.records[i]!, hash: f.h }] : [])),
           fetchedAt,
         );
         await upsertLocations(tx, locations);
@@ -201,7 +201,7 @@ export function scanPage(records: ChargepointRecord[], fetchedAt: Date): Scanned
   const connectorIds = new Set<string>();
   const locationIds = new Set<string>();
   for (const cp of records) {
-    out.fingerprints.push({ k: 'p', id: cp.id, h: rowHash(cp.raw) });
+    out.fingerprints.push({ id: cp.id, h: rowHash(cp.raw) });
     out.seen.push({ k: 'p', id: cp.id });
     const loc = cp.location;
     if (loc && !locationIds.has(loc.id)) {

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { collect } from '../../src/connect/index.js';
-import { changedRecords, rowHash } from '../../src/db/fingerprints.js';
+import { changedChargepoints, rowHash } from '../../src/db/fingerprints.js';
 import { resetSeen } from '../../src/db/seen.js';
 import { silentLogger } from '../../src/log.js';
 import { syncChargepoints, type ChargepointPage, type ChargepointSource } from '../../src/sync/chargepoints.js';
@@ -250,11 +250,11 @@ describe('fingerprints after an upgrade', () => {
     const keys = ['a"b', 'c\\d', 'x,y', '{z}', 'NULL', ' sp ', 'Köln-Δ'];
     const found = await t.database.db.transaction(async (tx) => {
       await resetSeen(tx);
-      const changed = await changedRecords(tx, keys.map((id) => ({ k: 'c' as const, id, h: rowHash({ id }) })), keys.map((id) => ({ k: 'c' as const, id })));
+      const changed = await changedChargepoints(tx, keys.map((id) => ({ id, h: rowHash({ id }) })), keys.map((id) => ({ k: 'p' as const, id })));
       const seen = await tx.execute(sql`select id from seen_ids order by id`);
       return { changed, seen: (seen as unknown as { rows: Array<{ id: string }> }).rows.map((r) => r.id) };
     });
-    expect([...found.changed].sort()).toEqual(keys.map((k) => `c:${k}`).sort());
+    expect([...found.changed].sort()).toEqual([...keys].sort());
     expect(found.seen).toEqual([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
 });
