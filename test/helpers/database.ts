@@ -1,9 +1,15 @@
 // A database per test file, copied from the migrated template. Kept when a test failed
 // (its name is printed so it can be inspected), dropped when all passed.
 import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
+import { MIGRATIONS_SCHEMA, MIGRATIONS_TABLE, migrateDatabase, migrationsFolder } from '../../src/db/migrate.js';
 import { silentLogger } from '../../src/log.js';
 import { withDatabase } from '../setup/global-setup.js';
 
@@ -84,4 +90,60 @@ export function useTestDatabase(label: string): TestDatabase {
     else await copy?.drop();
   });
   return handle;
+}
+
+export interface OlderDatabase {
+  /** SQL as a plain pg client of the database. */
+  sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Applies the remaining migrations as the product does (`migrate`), and says how many. */
+  upgrade(): Promise<{ applied: number; total: number }>;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that give the calling test file an empty database of its own
+ * with only the first `migrations` migrations applied: the schema an older release left, for a
+ * test of the upgrade from it.
+ */
+export function useDatabaseBefore(label: string, migrations: number): OlderDatabase {
+  const name = `cs_${label}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+  const url = withDatabase(adminUrl(), name);
+  let client: pg.Client;
+  const admin = async (text: string) => {
+    const a = new pg.Client({ connectionString: adminUrl() });
+    await a.connect();
+    await a.query(text);
+    await a.end();
+  };
+  beforeAll(async () => {
+    await admin(`create database ${name}`);
+    client = new pg.Client({ connectionString: url });
+    await client.connect();
+    // The first `migrations` entries of the journal, applied by drizzle's migrator as `migrate` does.
+    const folder = mkdtempSync(join(tmpdir(), 'cs-migrations-'));
+    try {
+      cpSync(migrationsFolder(), folder, { recursive: true });
+      const journalPath = join(folder, 'meta', '_journal.json');
+      const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: unknown[] };
+      journal.entries = journal.entries.slice(0, migrations);
+      writeFileSync(journalPath, JSON.stringify(journal));
+      await migrate(drizzle(client), { migrationsFolder: folder, migrationsSchema: MIGRATIONS_SCHEMA, migrationsTable: MIGRATIONS_TABLE });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+  afterAll(async () => {
+    await client?.end();
+    await admin(`drop database if exists ${name} with (force)`);
+  });
+  return {
+    sql: async (text, params) => (await client.query(text, params as unknown[])).rows,
+    async upgrade() {
+      const database = await openDatabase({ databaseUrl: url }, silentLogger);
+      try {
+        return await migrateDatabase(database, silentLogger);
+      } finally {
+        await database.close();
+      }
+    },
+  };
 }
