@@ -2,11 +2,16 @@
 // setting as the container image (Dockerfile NODE_OPTIONS), so its CPU and peak RSS are the
 // worker's alone — not the simulator's, not the benchmark's own bookkeeping.
 import { createConnectClient, createLimiter, type ConnectClient } from '../src/connect/index.js';
-import { openDatabase } from '../src/db/database.js';
-import { silentLogger } from '../src/log.js';
+import { openDatabase, type Database } from '../src/db/database.js';
+import { upstreamSchemaStore } from '../src/db/upstream-schema.js';
+import { silentLogger, createLogger } from '../src/log.js';
 import { syncChargepoints } from '../src/sync/chargepoints.js';
 import { Session } from 'node:inspector/promises';
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
+
+// BENCH_TRACE=1: the poll clients' (read-ahead) debug log — every request with its duration, every
+// page committed — in /tmp/worker-trace.log, to see where a poll's wall time goes.
+const traceLogger = process.env.BENCH_TRACE ? createLogger({ level: 'debug', destination: createWriteStream('/tmp/worker-trace.log') }) : silentLogger;
 
 // BENCH_PROFILE=N: a CPU profile of the worker's N-th sync (1 = the initial load) in /tmp/worker-N.cpuprofile.
 let syncs = 0;
@@ -18,6 +23,14 @@ type Message =
 
 let client: ConnectClient | undefined;
 let clientFor: ((readAhead?: number) => ConnectClient) | undefined;
+// Each client keeps what it learns about the server in the database of the sync running now, as
+// the CLI does: a new client (a new CLI process) starts from what the earlier ones stored.
+let current: Database | undefined;
+const currentDb = {
+  get db() {
+    return current!.db;
+  },
+};
 const clients = new Map<number | undefined, ConnectClient>();
 
 process.on('message', async (m: Message) => {
@@ -29,7 +42,9 @@ process.on('message', async (m: Message) => {
           clientFor = (readAhead) => {
             let c = clients.get(readAhead);
             if (!c) {
-              c = createConnectClient({ url: m.url, apiKey: m.apiKey, timeoutMs: 60_000, pageSize: m.pageSize, limiter, logger: silentLogger, readAhead });
+              const logger = readAhead === undefined ? traceLogger : silentLogger;
+              const schemaStore = upstreamSchemaStore(currentDb, m.url);
+              c = createConnectClient({ url: m.url, apiKey: m.apiKey, timeoutMs: 60_000, pageSize: m.pageSize, limiter, logger, readAhead, schemaStore });
               clients.set(readAhead, c);
             }
             return c;
@@ -41,8 +56,9 @@ process.on('message', async (m: Message) => {
       case 'sync': {
         // readAhead 0: pages one at a time, so the time around each page's transaction is the
         // database's alone (with read-ahead, parsing the pages in flight shares the event loop).
-        client = clientFor!(m.readAhead);
         const database = await openDatabase({ databaseUrl: m.databaseUrl, poolSize: 4 }, silentLogger);
+        current = database;
+        client = clientFor!(m.readAhead);
         syncs++;
         const profile = Number(process.env.BENCH_PROFILE) === syncs ? new Session() : undefined;
         if (profile) {
@@ -53,7 +69,8 @@ process.on('message', async (m: Message) => {
         const requestsBefore = client!.stats.requests;
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();
-        const result = await syncChargepoints(client!, { database, logger: silentLogger });
+        const result = await syncChargepoints(client!, { database, logger: m.readAhead === undefined ? traceLogger : silentLogger });
+        if (process.env.BENCH_TRACE) traceLogger.info({ details: result.details, t0: performance.timeOrigin + t0 }, 'sync done');
         const wallS = (performance.now() - t0) / 1000;
         const cpu = process.cpuUsage(cpu0);
         if (profile) {

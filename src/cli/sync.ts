@@ -4,6 +4,7 @@ import { AuthenticationError, ConnectApiError, TransientError } from '../connect
 import { migrateDatabase } from '../db/migrate.js';
 import type { JobName, JobResult } from '../sync/job.js';
 import { createJobRunner, SYNC_ALL_ORDER } from '../sync/jobs.js';
+import { requireApi } from '../config.js';
 import type { CommandContext } from './context.js';
 import { UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -22,11 +23,12 @@ export async function syncCommand(ctx: CommandContext, argv: string[]): Promise<
   }
   if (values.active && target !== 'sessions') throw new UsageError('--active goes with "sync sessions" only');
   const controller = new AbortController();
-  const client = ctx.createClient(controller.signal);
+  requireApi(ctx.config); // a missing API setting is reported before the database is opened
   const jobs: JobName[] =
     target === 'all' ? [...SYNC_ALL_ORDER] : target === 'sessions' && values.active ? ['active-sessions'] : [target as JobName];
 
   const database = await ctx.openDatabase();
+  const client = ctx.createClient(controller.signal, database);
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -2,6 +2,7 @@
 // introspected schema, or — where introspection is refused — what the server's validation errors
 // taught. Every operation's document comes from here (operations.ts); `check` and the sync's
 // warnings read the same analysis.
+import { createHash } from 'node:crypto';
 import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import type { Logger } from '../log.js';
 import { apiFieldsMissing, apiSchemaRequests } from '../metrics.js';
@@ -146,6 +147,25 @@ function compact(message: string): string {
  * error: the catalog then learns from validation errors. Auth and network errors are thrown.
  */
 export async function loadCatalog(transport: Transport, logger: Logger, counters?: RequestCounters): Promise<Catalog> {
+  return (await readSchema(transport, logger, counters)).catalog;
+}
+
+/** The catalog of an introspection result (a stored one); throws when it cannot be read. */
+export function catalogFromIntrospection(data: unknown, logger: Logger): Catalog {
+  return new Catalog(buildClientSchema(data as IntrospectionQuery), logger);
+}
+
+/** sha-256 of an introspection result, to tell whether a stored schema is still the server's. */
+export function schemaHash(data: unknown): string {
+  return createHash('sha256').update(JSON.stringify(data)).digest('hex');
+}
+
+/** loadCatalog, also giving the introspection result and its hash when the server answered one that could be read. */
+export async function readSchema(
+  transport: Transport,
+  logger: Logger,
+  counters?: RequestCounters,
+): Promise<{ catalog: Catalog; introspection?: Record<string, unknown>; hash?: string }> {
   apiSchemaRequests.inc({ reason: 'introspection' });
   let data: Record<string, unknown>;
   try {
@@ -160,15 +180,14 @@ export async function loadCatalog(transport: Transport, logger: Logger, counters
       warned.add(key);
       logger.warn({ reason }, 'the CONNECT API refuses introspection; connect-sync asks the documented fields and learns from the validation errors');
     }
-    return new Catalog(null, logger, reason);
+    return { catalog: new Catalog(null, logger, reason) };
   }
   try {
-    const schema = buildClientSchema(data as unknown as IntrospectionQuery);
-    return new Catalog(schema, logger);
+    return { catalog: catalogFromIntrospection(data, logger), introspection: data, hash: schemaHash(data) };
   } catch (err) {
     const reason = compact(`the introspection result cannot be read (${(err as Error).message})`);
     logger.warn({ reason }, 'the CONNECT API answered introspection unreadably; connect-sync learns from validation errors instead');
-    return new Catalog(null, logger, reason);
+    return { catalog: new Catalog(null, logger, reason) };
   }
 }
 

@@ -28,6 +28,26 @@ export interface ConnectClientOptions {
   signal?: AbortSignal | undefined;
   /** Pages of the status poll asked ahead while one is written; default the limiter's concurrency. */
   readAhead?: number | undefined;
+  /**
+   * What an earlier process learnt about this server (db/upstream-schema.ts keeps it in PostgreSQL):
+   * the first pages are then asked at once while the live schema is read again beside them.
+   */
+  schemaStore?: SchemaStore | undefined;
+}
+
+/** Page sizes of one list as a pass saw them (they only plan read-ahead). */
+export interface StoredPageSizes {
+  effective?: number;
+  /** ISO time the cap was first seen: a cap older than a day is learnt again. */
+  effectiveSince?: string;
+  listSize?: number;
+}
+
+/** Where the client keeps the server's schema and page sizes between processes (a cache: failures are logged, never fatal). */
+export interface SchemaStore {
+  load(): Promise<{ hash: string | null; introspection: unknown; pages: Record<string, StoredPageSizes> } | null>;
+  saveSchema(hash: string, introspection: unknown): Promise<void>;
+  savePages(pages: Record<string, StoredPageSizes>): Promise<void>;
 }
 
 export interface RemoteActionResult {

@@ -2,7 +2,7 @@
 // detection (cached per client) and per-client request statistics. Every request goes through
 // the shared limiter passed in; records are validated at the boundary (records.ts).
 import { z } from 'zod';
-import { Catalog, loadCatalog, type Dialect } from './catalog.js';
+import { Catalog, catalogFromIntrospection, readSchema, type Dialect } from './catalog.js';
 import { listPathOf, type Operation } from './operations.js';
 import type { OperationName } from './reference.js';
 import { GraphQLResponseError, SchemaMismatchError } from './errors.js';
@@ -28,9 +28,9 @@ import {
   type SessionRecord,
 } from './records.js';
 import { createTransport, valueAt, type RequestCounters, type RequestResult } from './transport.js';
-import type { ConnectClient, ConnectClientOptions, RemoteActionResult } from './client-api.js';
+import type { ConnectClient, ConnectClientOptions, RemoteActionResult, SchemaStore, StoredPageSizes } from './client-api.js';
 
-export type { ClientStats, ConnectClient, ConnectClientOptions, RemoteActionResult } from './client-api.js';
+export type { ClientStats, ConnectClient, ConnectClientOptions, RemoteActionResult, SchemaStore, StoredPageSizes } from './client-api.js';
 
 function listAt(data: Record<string, unknown>, path: readonly string[]): unknown[] {
   const v = valueAt(data, path);
@@ -90,18 +90,122 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   /** The server's catalog: read once (introspection) and kept; read again only when the schema changed. */
   function catalog(counters?: RequestCounters): Promise<Catalog> {
     if (!catalogPromise) {
-      catalogPromise = (options.dialect ? Promise.resolve(hintedCatalog(options.dialect)) : loadCatalog(transport, logger, counters)).then(
+      const store = options.schemaStore;
+      const first = options.dialect
+        ? Promise.resolve(hintedCatalog(options.dialect))
+        : store && !storeRead
+          ? fromStore(store, counters)
+          : liveCatalog(counters);
+      const current: Promise<Catalog> = first.then(
         (c) => {
-          logger.info({ schema: c.mode, dialect: c.dialect() ?? undefined }, 'CONNECT API schema read');
+          logger.info({ schema: c.mode, dialect: c.dialect() ?? undefined, stored: c === storedCatalog || undefined }, 'CONNECT API schema read');
           return c;
         },
         (err: unknown) => {
-          catalogPromise = undefined; // try again next time
+          if (catalogPromise === current) catalogPromise = undefined; // try again next time
           throw err;
         },
       );
+      catalogPromise = current;
     }
     return catalogPromise;
+  }
+
+  async function liveCatalog(counters?: RequestCounters): Promise<Catalog> {
+    const read = await readSchema(transport, logger, counters);
+    if (read.hash && options.schemaStore) await saveQuietly(() => options.schemaStore!.saveSchema(read.hash!, read.introspection));
+    return read.catalog;
+  }
+
+  // The schema store (a cache of what an earlier process learnt): read once per client.
+  let storeRead = false;
+  let storedCatalog: Catalog | undefined;
+  /** The live read that confirms (or replaces) the stored schema; awaited at the end of a pass. */
+  let verification: Promise<void> = Promise.resolve();
+  let storedVerified = false;
+  let verificationError: unknown;
+  const blocks = (cat: Catalog, name: OperationName) => {
+    try {
+      cat.operation(name);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+
+  /**
+   * The stored schema, used at once, while the live one is read beside the first pages. When the
+   * live one differs it replaces the stored one for every later request (and in the store); pages
+   * already asked with the old documents were answered by the server, so they stand — and a
+   * document the server no longer takes fails validation and reads the schema again (send()).
+   */
+  async function fromStore(store: SchemaStore, counters?: RequestCounters): Promise<Catalog> {
+    storeRead = true;
+    let stored: Awaited<ReturnType<SchemaStore['load']>> = null;
+    try {
+      stored = await store.load();
+    } catch (err) {
+      logger.debug({ err: (err as Error).message }, 'the stored CONNECT API schema could not be read; reading it live');
+    }
+    if (stored) seedPageMemory(stored.pages);
+    if (!stored?.hash || !stored.introspection) return liveCatalog(counters);
+    try {
+      storedCatalog = catalogFromIntrospection(stored.introspection, logger);
+    } catch {
+      return liveCatalog(counters);
+    }
+    const storedHash = stored.hash;
+    verification = readSchema(transport, logger, counters).then(
+      async (live) => {
+        storedVerified = true;
+        if (live.hash === storedHash) return;
+        if (!live.hash) return; // introspection refused now: the stored documents stand until the server refuses one
+        logger.info('the CONNECT API schema changed since it was stored; using the live one');
+        catalogPromise = Promise.resolve(live.catalog);
+        await saveQuietly(() => store.saveSchema(live.hash!, live.introspection));
+      },
+      (err: unknown) => {
+        storedVerified = true;
+        verificationError = err;
+        logger.debug({ err: (err as Error).message }, 'reading the live schema failed; the pages will tell');
+      },
+    );
+    return storedCatalog;
+  }
+
+  /** Seeds page sizes learnt by an earlier process; a cap older than a day is learnt again. */
+  function seedPageMemory(pages: Record<string, StoredPageSizes>): void {
+    const dayAgo = Date.now() - 86_400_000;
+    for (const [operation, p] of Object.entries(pages ?? {})) {
+      if (typeof p?.listSize === 'number' && p.listSize >= 0) pageMemory.listSize.set(operation, p.listSize);
+      const since = p?.effectiveSince ? Date.parse(p.effectiveSince) : NaN;
+      if (typeof p?.effective === 'number' && p.effective > 0 && since > dayAgo && !pageMemory.effective.has(operation)) {
+        pageMemory.effective.set(operation, p.effective);
+        capSince.set(operation, p.effectiveSince!);
+      }
+    }
+  }
+  const capSince = new Map<string, string>();
+
+  /** Stores the page sizes of this client's lists (after a status poll pass). */
+  async function savePageMemory(): Promise<void> {
+    const store = options.schemaStore;
+    if (!store) return;
+    const pages: Record<string, StoredPageSizes> = {};
+    for (const [operation, listSize] of pageMemory.listSize) pages[operation] = { listSize };
+    for (const [operation, effective] of pageMemory.effective) {
+      if (!capSince.has(operation)) capSince.set(operation, new Date().toISOString());
+      pages[operation] = { ...pages[operation], effective, effectiveSince: capSince.get(operation)! };
+    }
+    await saveQuietly(() => store.savePages(pages));
+  }
+
+  async function saveQuietly(save: () => Promise<void>): Promise<void> {
+    try {
+      await save();
+    } catch (err) {
+      logger.debug({ err: (err as Error).message }, 'what was learnt about the CONNECT API could not be stored');
+    }
   }
 
   /** A caller that names the dialect skips introspection and starts from the reference in that dialect. */
@@ -125,8 +229,15 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   ): Promise<RequestResult> {
     let reread = false;
     for (let round = 0; ; round++) {
-      const current = catalog(counters);
-      const cat = await current;
+      let current = catalog(counters);
+      let cat = await current;
+      if (cat === storedCatalog && !storedVerified && blocks(cat, name)) {
+        // A stored schema is never the last word on what the server cannot do: the live one decides.
+        await verification;
+        if (verificationError) throw verificationError;
+        current = catalog(counters);
+        cat = await current;
+      }
       const op = cat.operation(name);
       const probing = probe && !probesRefused.has(name) ? probeOf(op) : null;
       try {
@@ -168,6 +279,11 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   /** The dialect: from the schema, or (without introspection) from a one-record request, once. */
   async function dialect(counters?: RequestCounters): Promise<Dialect> {
     let cat = await catalog(counters);
+    if (cat === storedCatalog && !storedVerified && blocks(cat, 'getChargepoints')) {
+      await verification;
+      if (verificationError) throw verificationError;
+      cat = await catalog(counters);
+    }
     if (!cat.isConfirmed('getChargepoints')) {
       const draft = cat.draft('getChargepoints');
       await send('getChargepoints', draft.pagination === 'paged' ? { count: 1, page: 0 } : { offset: 0, limit: 1 }, counters);
@@ -279,7 +395,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       const d = await dialect(stats);
       const paged = d.pagination === 'paged';
       const field = (data: Record<string, unknown>, name: string) => numberOrNull((data['getChargepoints'] as Record<string, unknown> | null)?.[name]);
-      return yield* paginate<ChargepointRecord>(
+      const done = yield* paginate<ChargepointRecord>(
         {
           operation: 'getChargepoints',
           style: d.pagination,
@@ -303,6 +419,10 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
         },
         stats,
       );
+      // The live schema read beside the first pages is part of the pass (its request is counted).
+      await verification;
+      await savePageMemory();
+      return done;
     }
     return Object.assign(pages(), { stats });
   }

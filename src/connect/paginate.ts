@@ -87,14 +87,19 @@ export interface FetchedPage<T> extends PageResult<T> {
   more?: boolean;
 }
 
-/** Per-operation page sizes seen in this process: the largest page returned, the effective size learnt. */
+/**
+ * Per-operation page sizes seen: the largest page returned (this process only: the short-page rule
+ * reads it), the effective size learnt and the size of the list the last pass reported (both may
+ * come from an earlier process, through the client's schema store: they only plan read-ahead).
+ */
 export interface PageMemory {
   largest: Map<string, number>;
   effective: Map<string, number>;
+  listSize: Map<string, number>;
 }
 
 export function newPageMemory(): PageMemory {
-  return { largest: new Map(), effective: new Map() };
+  return { largest: new Map(), effective: new Map(), listSize: new Map() };
 }
 
 export interface PaginateOptions<T> {
@@ -141,7 +146,10 @@ async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGene
   // number base.page + (k − base.index) asking `size` records.
   let size = Math.max(1, Math.min(pageSize, memory?.effective.get(operation) ?? pageSize));
   let base = { index: 0, offset: 0, page: 0 };
-  let listSize: number | null = null;
+  // Where the list ended last time: bounds the pages asked ahead of the first one.
+  let listSize: number | null = memory?.listSize.get(operation) ?? null;
+  // A page size and list size known from before: the first pages can be asked together.
+  const planFromStart = memory?.effective.has(operation) === true || listSize !== null;
   const inflight = new Map<number, Planned<T>>();
   let nextToPlan = 0;
 
@@ -159,11 +167,10 @@ async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGene
   };
   /** Pages past the end the server reports are not asked ahead (the page at the end confirms it). */
   const pastEnd = (k: number) => listSize !== null && cursorOf(k).offset > listSize;
-  const fill = (current: number) => {
+  /** Plans page `current` (always) and the pages after it up to `last` (not past the list's end). */
+  const fill = (current: number, last: number) => {
     if (nextToPlan <= current) nextToPlan = current;
-    // Nothing is asked ahead of the first page: it tells the effective page size and the total.
-    const reach = current === 0 ? 0 : ahead;
-    while (nextToPlan <= current + reach && (nextToPlan === current || !pastEnd(nextToPlan))) plan(nextToPlan++);
+    while (nextToPlan <= last && (nextToPlan === current || !pastEnd(nextToPlan))) plan(nextToPlan++);
   };
   const replan = (fromIndex: number, at: { offset: number; page: number }) => {
     for (const k of [...inflight.keys()]) if (k >= fromIndex) inflight.delete(k);
@@ -173,13 +180,18 @@ async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGene
 
   try {
     for (let index = 0; ; index++) {
-      fill(index);
+      // Nothing is asked ahead of the first page unless an earlier pass told the page size and the
+      // list's size: the first page tells them (a cap below what was asked, the total).
+      fill(index, index === 0 && !planFromStart ? 0 : index + ahead);
       const planned = inflight.get(index)!;
       const fetched = await planned.result;
       inflight.delete(index);
       const { cursor } = planned;
       if (fetched.reportedTotal !== undefined && fetched.reportedTotal !== null) stats.reportedTotal = fetched.reportedTotal;
-      if (fetched.listSize !== undefined && fetched.listSize !== null && fetched.listSize >= 0) listSize = fetched.listSize;
+      if (fetched.listSize !== undefined && fetched.listSize !== null && fetched.listSize >= 0) {
+        listSize = fetched.listSize;
+        memory?.listSize.set(operation, listSize);
+      }
       // The largest page this operation returned before this one (the short-page rule reads it).
       const largestBefore = memory?.largest.get(operation) ?? 0;
       if (memory && fetched.received > largestBefore) memory.largest.set(operation, fetched.received);
@@ -237,6 +249,9 @@ async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGene
         else if (capped) replan(index + 1, { offset: cursor.offset + fetched.received, page: Math.floor((cursor.offset + fetched.received) / size) });
       }
 
+      // The pages after this one are asked before it is handed over (after the first page, this is
+      // where read-ahead starts), so they are in flight while it is written.
+      if (!endsHere && ahead > 0) fill(index + 1, index + ahead);
       yield { index, records, rejects: fetched.rejects, duplicates, requestAttempts: fetched.attempts };
       if (endsHere) return finish();
     }

@@ -309,3 +309,19 @@ export const outageExclusions = connect.table(
     check('outage_exclusions_range', sql`${t.endsAt} > ${t.startsAt}`),
   ],
 );
+
+/**
+ * What the worker last learnt about the CONNECT API it talks to, per endpoint (scheme, host and
+ * path; never credentials): its introspected schema and the page sizes of its lists. A run starts
+ * its first pages from this while it reads the live schema again (and switches, and stores the new
+ * one, when it changed); nothing here is believed without the live server confirming it.
+ */
+export const upstreamSchema = connect.table('upstream_schema', {
+  endpoint: text('endpoint').primaryKey(),
+  /** sha-256 of the introspection result as received. */
+  hash: text('hash'),
+  introspection: jsonb('introspection'),
+  /** Per list operation: { effective, effectiveSince, listSize } (plans read-ahead only). */
+  pages: jsonb('pages').notNull().default({}),
+  readAt: tz('read_at').notNull().defaultNow(),
+});

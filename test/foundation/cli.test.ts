@@ -56,7 +56,7 @@ describe('command line', () => {
       const tables = await c.query(`select count(*)::int as n from information_schema.tables where table_schema = 'connect' and table_type = 'BASE TABLE'`);
       const applied = await c.query(`select count(*)::int as n from connect.schema_migrations`);
       await c.end();
-      expect(tables.rows[0].n).toBe(13);
+      expect(tables.rows[0].n).toBe(14); // 12 entity and run tables, schema_migrations, upstream_schema (0010)
       expect(applied.rows[0].n).toBeGreaterThanOrEqual(4);
     } finally {
       await admin.query(`drop database if exists ${name} with (force)`);

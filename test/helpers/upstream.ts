@@ -6,6 +6,8 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../../src
 export interface Upstream {
   sim: Simulator;
   client: ConnectClient;
+  /** Another client of the same simulator that asks one page at a time (no read-ahead), for tests about what happens between pages. */
+  sequentialClient(): ConnectClient;
   close(): Promise<void>;
 }
 
@@ -22,14 +24,8 @@ export const TEST_RETRY = { baseDelayMs: 2, maxDelayMs: 20, maxTotalMs: 15_000, 
 export async function startUpstream(options: UpstreamOptions = {}): Promise<Upstream> {
   const { pageSize = 100, concurrency = 4, maxRps = 10_000, logger = silentLogger, ...simOptions } = options;
   const sim = await startSimulator(simOptions);
-  const client = createConnectClient({
-    url: sim.url,
-    apiKey: sim.apiKey,
-    timeoutMs: 5_000,
-    pageSize,
-    limiter: createLimiter({ concurrency, maxRps }),
-    logger,
-    retry: TEST_RETRY,
-  });
-  return { sim, client, close: () => sim.close() };
+  const limiter = createLimiter({ concurrency, maxRps });
+  const clientWith = (readAhead?: number) =>
+    createConnectClient({ url: sim.url, apiKey: sim.apiKey, timeoutMs: 5_000, pageSize, limiter, logger, retry: TEST_RETRY, readAhead });
+  return { sim, client: clientWith(), sequentialClient: () => clientWith(0), close: () => sim.close() };
 }

@@ -152,11 +152,14 @@ describe('sync chargepoints', () => {
     const world = up.sim.world;
     const victim = world.chargepointIds()[1]!;
     const skipped = world.chargepointIds()[5]!; // first of page 2 moves to the end of page 1
+    // Page 2 must be asked after the removal: a client without read-ahead (the one with read-ahead
+    // has it in flight already; read-ahead.test.ts covers the shift with pages in flight).
+    const client = up.sequentialClient();
     const shifting: ChargepointSource = {
-      getChargepoint: (by) => up.client.getChargepoint(by),
+      getChargepoint: (by) => client.getChargepoint(by),
       async *chargepointPages() {
         let index = 0;
-        for await (const page of up.client.chargepointPages()) {
+        for await (const page of client.chargepointPages()) {
           yield page as ChargepointPage;
           if (index++ === 0) world.removeChargepoint(victim);
         }
