@@ -9,6 +9,9 @@ export type SeenKind = 'p' | 'c' | 'l';
 
 export async function resetSeen(db: Executor): Promise<void> {
   await db.execute(sql`create temporary table if not exists seen_ids (kind "char" not null, id text not null)`);
+  // The anti-joins need the row counts and the share of each kind, not the ids' histogram: without
+  // one, analyzeSeen takes a third of the time (measured: 36–44 ms instead of 81–104 ms for 83k ids).
+  await db.execute(sql`alter table seen_ids alter column id set statistics 0`);
   await db.execute(sql`truncate seen_ids`);
 }
 
