@@ -124,14 +124,26 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   let verification: Promise<void> = Promise.resolve();
   let storedVerified = false;
   let verificationError: unknown;
-  const blocks = (cat: Catalog, name: OperationName) => {
+
+  /**
+   * The catalog to build `name` from, with the promise catalog() gave it as (send()'s re-read
+   * check). A stored schema is never the last word on what the server cannot do: where it says
+   * `name` cannot be sent, the live read decides.
+   */
+  async function catalogFor(name: OperationName, counters?: RequestCounters): Promise<{ current: Promise<Catalog>; cat: Catalog }> {
+    const current = catalog(counters);
+    const cat = await current;
+    if (cat !== storedCatalog || storedVerified) return { current, cat };
     try {
       cat.operation(name);
-      return false;
+      return { current, cat };
     } catch {
-      return true;
+      await verification;
+      if (verificationError) throw verificationError;
+      const live = catalog(counters);
+      return { current: live, cat: await live };
     }
-  };
+  }
 
   /**
    * The stored schema, used at once, while the live one is read beside the first pages. When the
@@ -229,15 +241,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   ): Promise<RequestResult> {
     let reread = false;
     for (let round = 0; ; round++) {
-      let current = catalog(counters);
-      let cat = await current;
-      if (cat === storedCatalog && !storedVerified && blocks(cat, name)) {
-        // A stored schema is never the last word on what the server cannot do: the live one decides.
-        await verification;
-        if (verificationError) throw verificationError;
-        current = catalog(counters);
-        cat = await current;
-      }
+      const { current, cat } = await catalogFor(name, counters);
       const op = cat.operation(name);
       const probing = probe && !probesRefused.has(name) ? probeOf(op) : null;
       try {
@@ -278,12 +282,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
 
   /** The dialect: from the schema, or (without introspection) from a one-record request, once. */
   async function dialect(counters?: RequestCounters): Promise<Dialect> {
-    let cat = await catalog(counters);
-    if (cat === storedCatalog && !storedVerified && blocks(cat, 'getChargepoints')) {
-      await verification;
-      if (verificationError) throw verificationError;
-      cat = await catalog(counters);
-    }
+    let { cat } = await catalogFor('getChargepoints', counters);
     if (!cat.isConfirmed('getChargepoints')) {
       const draft = cat.draft('getChargepoints');
       await send('getChargepoints', draft.pagination === 'paged' ? { count: 1, page: 0 } : { offset: 0, limit: 1 }, counters);
