@@ -2,7 +2,8 @@
 // detection (cached per client) and per-client request statistics. Every request goes through
 // the shared limiter passed in; records are validated at the boundary (records.ts).
 import { z } from 'zod';
-import { Catalog, catalogFromIntrospection, readSchema, type Dialect } from './catalog.js';
+import type { Dialect } from './catalog.js';
+import { createSchemaSource } from './schema-source.js';
 import { listPathOf, type Operation } from './operations.js';
 import type { OperationName } from './reference.js';
 import { GraphQLResponseError, SchemaMismatchError } from './errors.js';
@@ -28,7 +29,7 @@ import {
   type SessionRecord,
 } from './records.js';
 import { createTransport, valueAt, type RequestCounters, type RequestResult } from './transport.js';
-import type { ConnectClient, ConnectClientOptions, RemoteActionResult, SchemaStore, StoredPageSizes } from './client-api.js';
+import type { ConnectClient, ConnectClientOptions, RemoteActionResult } from './client-api.js';
 
 export type { ClientStats, ConnectClient, ConnectClientOptions, RemoteActionResult, SchemaStore, StoredPageSizes } from './client-api.js';
 
@@ -78,7 +79,10 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   const pageSize = options.pageSize;
   // Page sizes this client has seen per operation: read-ahead planning and the short-page rule.
   const pageMemory = newPageMemory();
-  let catalogPromise: Promise<Catalog> | undefined;
+  // Where the server's schema comes from: read live, or stored by an earlier process and checked.
+  const schema = createSchemaSource({ transport, logger, pageMemory, dialect: options.dialect, store: options.schemaStore });
+  const catalog = schema.catalog;
+  const catalogFor = schema.catalogFor;
   // End-of-list probes (probe.ts), per document printed for this server; operations that refused one.
   const probeDocuments = new Map<string, ProbeOperation | null>();
   const probesRefused = new Set<OperationName>();
@@ -86,146 +90,6 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     if (!probeDocuments.has(op.source)) probeDocuments.set(op.source, probeOperation(op));
     return probeDocuments.get(op.source)!;
   };
-
-  /** The server's catalog: read once (introspection) and kept; read again only when the schema changed. */
-  function catalog(counters?: RequestCounters): Promise<Catalog> {
-    if (!catalogPromise) {
-      const store = options.schemaStore;
-      const first = options.dialect
-        ? Promise.resolve(hintedCatalog(options.dialect))
-        : store && !storeRead
-          ? fromStore(store, counters)
-          : liveCatalog(counters);
-      const current: Promise<Catalog> = first.then(
-        (c) => {
-          logger.info({ schema: c.mode, dialect: c.dialect() ?? undefined, stored: c === storedCatalog || undefined }, 'CONNECT API schema read');
-          return c;
-        },
-        (err: unknown) => {
-          if (catalogPromise === current) catalogPromise = undefined; // try again next time
-          throw err;
-        },
-      );
-      catalogPromise = current;
-    }
-    return catalogPromise;
-  }
-
-  async function liveCatalog(counters?: RequestCounters): Promise<Catalog> {
-    const read = await readSchema(transport, logger, counters);
-    if (read.hash && options.schemaStore) await saveQuietly(() => options.schemaStore!.saveSchema(read.hash!, read.introspection));
-    return read.catalog;
-  }
-
-  // The schema store (a cache of what an earlier process learnt): read once per client.
-  let storeRead = false;
-  let storedCatalog: Catalog | undefined;
-  /** The live read that confirms (or replaces) the stored schema; awaited at the end of a pass. */
-  let verification: Promise<void> = Promise.resolve();
-  let storedVerified = false;
-  let verificationError: unknown;
-
-  /**
-   * The catalog to build `name` from, with the promise catalog() gave it as (send()'s re-read
-   * check). A stored schema is never the last word on what the server cannot do: where it says
-   * `name` cannot be sent, the live read decides.
-   */
-  async function catalogFor(name: OperationName, counters?: RequestCounters): Promise<{ current: Promise<Catalog>; cat: Catalog }> {
-    const current = catalog(counters);
-    const cat = await current;
-    if (cat !== storedCatalog || storedVerified) return { current, cat };
-    try {
-      cat.operation(name);
-      return { current, cat };
-    } catch {
-      await verification;
-      if (verificationError) throw verificationError;
-      const live = catalog(counters);
-      return { current: live, cat: await live };
-    }
-  }
-
-  /**
-   * The stored schema, used at once, while the live one is read beside the first pages. When the
-   * live one differs it replaces the stored one for every later request (and in the store); pages
-   * already asked with the old documents were answered by the server, so they stand — and a
-   * document the server no longer takes fails validation and reads the schema again (send()).
-   */
-  async function fromStore(store: SchemaStore, counters?: RequestCounters): Promise<Catalog> {
-    storeRead = true;
-    let stored: Awaited<ReturnType<SchemaStore['load']>> = null;
-    try {
-      stored = await store.load();
-    } catch (err) {
-      logger.debug({ err: (err as Error).message }, 'the stored CONNECT API schema could not be read; reading it live');
-    }
-    if (stored) seedPageMemory(stored.pages);
-    if (!stored?.hash || !stored.introspection) return liveCatalog(counters);
-    try {
-      storedCatalog = catalogFromIntrospection(stored.introspection, logger);
-    } catch {
-      return liveCatalog(counters);
-    }
-    const storedHash = stored.hash;
-    verification = readSchema(transport, logger, counters).then(
-      async (live) => {
-        storedVerified = true;
-        if (live.hash === storedHash) return;
-        if (!live.hash) return; // introspection refused now: the stored documents stand until the server refuses one
-        logger.info('the CONNECT API schema changed since it was stored; using the live one');
-        catalogPromise = Promise.resolve(live.catalog);
-        await saveQuietly(() => store.saveSchema(live.hash!, live.introspection));
-      },
-      (err: unknown) => {
-        storedVerified = true;
-        verificationError = err;
-        logger.debug({ err: (err as Error).message }, 'reading the live schema failed; the pages will tell');
-      },
-    );
-    return storedCatalog;
-  }
-
-  /** Seeds page sizes learnt by an earlier process; a cap older than a day is learnt again. */
-  function seedPageMemory(pages: Record<string, StoredPageSizes>): void {
-    const dayAgo = Date.now() - 86_400_000;
-    for (const [operation, p] of Object.entries(pages ?? {})) {
-      if (typeof p?.listSize === 'number' && p.listSize >= 0) pageMemory.listSize.set(operation, p.listSize);
-      const since = p?.effectiveSince ? Date.parse(p.effectiveSince) : NaN;
-      if (typeof p?.effective === 'number' && p.effective > 0 && since > dayAgo && !pageMemory.effective.has(operation)) {
-        pageMemory.effective.set(operation, p.effective);
-        capSince.set(operation, p.effectiveSince!);
-      }
-    }
-  }
-  const capSince = new Map<string, string>();
-
-  /** Stores the page sizes of this client's lists (after a status poll pass). */
-  async function savePageMemory(): Promise<void> {
-    const store = options.schemaStore;
-    if (!store) return;
-    const pages: Record<string, StoredPageSizes> = {};
-    for (const [operation, listSize] of pageMemory.listSize) pages[operation] = { listSize };
-    for (const [operation, effective] of pageMemory.effective) {
-      if (!capSince.has(operation)) capSince.set(operation, new Date().toISOString());
-      pages[operation] = { ...pages[operation], effective, effectiveSince: capSince.get(operation)! };
-    }
-    await saveQuietly(() => store.savePages(pages));
-  }
-
-  async function saveQuietly(save: () => Promise<void>): Promise<void> {
-    try {
-      await save();
-    } catch (err) {
-      logger.debug({ err: (err as Error).message }, 'what was learnt about the CONNECT API could not be stored');
-    }
-  }
-
-  /** A caller that names the dialect skips introspection and starts from the reference in that dialect. */
-  function hintedCatalog(d: Dialect): Catalog {
-    const c = new Catalog(null, logger, 'dialect given by the caller', d.pagination);
-    c.confirm('getChargepoints');
-    return c;
-  }
 
   /**
    * Sends one operation as this server takes it. Without introspection, validation errors teach the
@@ -275,7 +139,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
         reread = true;
         logger.warn({ operation: name, errors: messages.slice(0, 3) }, 'the CONNECT API schema changed; reading it again');
         // Concurrent requests that failed alike read it once between them.
-        if (catalogPromise === current) catalogPromise = undefined;
+        schema.invalidate(current);
       }
     }
   }
@@ -419,8 +283,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
         stats,
       );
       // The live schema read beside the first pages is part of the pass (its request is counted).
-      await verification;
-      await savePageMemory();
+      await schema.settle();
       return done;
     }
     return Object.assign(pages(), { stats });
