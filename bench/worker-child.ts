@@ -12,6 +12,8 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 // BENCH_TRACE=1: the poll clients' (read-ahead) debug log — every request with its duration, every
 // page committed — in /tmp/worker-trace.log, to see where a poll's wall time goes.
 const traceLogger = process.env.BENCH_TRACE ? createLogger({ level: 'debug', destination: createWriteStream('/tmp/worker-trace.log') }) : silentLogger;
+/** The poll's client and sync (readAhead undefined) log to the trace; the others stay silent. */
+const loggerFor = (readAhead: number | undefined) => (readAhead === undefined ? traceLogger : silentLogger);
 
 // BENCH_PROFILE=N: a CPU profile of the worker's N-th sync (1 = the initial load) in /tmp/worker-N.cpuprofile.
 let syncs = 0;
@@ -42,7 +44,7 @@ process.on('message', async (m: Message) => {
           clientFor = (readAhead) => {
             let c = clients.get(readAhead);
             if (!c) {
-              const logger = readAhead === undefined ? traceLogger : silentLogger;
+              const logger = loggerFor(readAhead);
               const schemaStore = upstreamSchemaStore(currentDb, m.url);
               c = createConnectClient({ url: m.url, apiKey: m.apiKey, timeoutMs: 60_000, pageSize: m.pageSize, limiter, logger, readAhead, schemaStore });
               clients.set(readAhead, c);
@@ -69,7 +71,7 @@ process.on('message', async (m: Message) => {
         const requestsBefore = client!.stats.requests;
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();
-        const result = await syncChargepoints(client!, { database, logger: m.readAhead === undefined ? traceLogger : silentLogger });
+        const result = await syncChargepoints(client!, { database, logger: loggerFor(m.readAhead) });
         if (process.env.BENCH_TRACE) traceLogger.info({ details: result.details, t0: performance.timeOrigin + t0 }, 'sync done');
         const wallS = (performance.now() - t0) / 1000;
         const cpu = process.cpuUsage(cpu0);

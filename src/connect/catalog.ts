@@ -142,25 +142,22 @@ function compact(message: string): string {
   return message.length > 300 ? `${message.slice(0, 297)}...` : message;
 }
 
-/**
- * Reads the server's schema. Introspection refused (a GraphQL error instead of a schema) is not an
- * error: the catalog then learns from validation errors. Auth and network errors are thrown.
- */
-export async function loadCatalog(transport: Transport, logger: Logger, counters?: RequestCounters): Promise<Catalog> {
-  return (await readSchema(transport, logger, counters)).catalog;
-}
-
 /** The catalog of an introspection result (a stored one); throws when it cannot be read. */
 export function catalogFromIntrospection(data: unknown, logger: Logger): Catalog {
   return new Catalog(buildClientSchema(data as IntrospectionQuery), logger);
 }
 
 /** sha-256 of an introspection result, to tell whether a stored schema is still the server's. */
-export function schemaHash(data: unknown): string {
+function schemaHash(data: unknown): string {
   return createHash('sha256').update(JSON.stringify(data)).digest('hex');
 }
 
-/** loadCatalog, also giving the introspection result and its hash when the server answered one that could be read. */
+/**
+ * Reads the server's schema: its catalog, and the introspection result with its hash when the
+ * server answered one that could be read. Introspection refused (a GraphQL error instead of a
+ * schema) is not an error: the catalog then learns from validation errors. Auth and network
+ * errors are thrown.
+ */
 export async function readSchema(
   transport: Transport,
   logger: Logger,
