@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Executor } from './database.js';
 import type { UpsertCounts } from './json-param.js';
 import { upsertPage, type UpsertSpec } from './upsert.js';
+import { SEEN_TABLE } from './seen.js';
 import type { LocationRecord } from '../connect/records.js';
 
 /** A location as the client reads it (same field names as the table's columns), keyed, with its raw record and fingerprint. */
@@ -88,29 +89,37 @@ export interface DeletionCounts {
   connectors: number;
   intervalsClosed: number;
   locations: number;
+  /** The connectors left (not deleted) by status, for the metrics gauge. */
+  byStatus: Array<{ status: string | null; n: number }>;
 }
 
 /**
  * After a complete, successful pass: chargepoints, connectors and locations the pass did not
- * return (not in the session's seen_ids, see seen.ts) get deleted_at, and the connectors' open
+ * return (not in the session's seen tables, see seen.ts) get deleted_at, and the connectors' open
  * status intervals are closed at the pass time (closed_reason 'deleted'; no synthetic REMOVED
  * interval, so availability figures never invent a status). Connectors of chargepoints in
  * `keepConnectorsOf` (returned rejected, or confirmed to exist) are kept. If they come back, the
- * upserts clear deleted_at and the next observation opens a new interval.
+ * upserts clear deleted_at and the next observation opens a new interval. The same statement
+ * counts the connectors left by status (one read of the connectors for both).
  */
 export async function markUnseenDeleted(db: Executor, keepConnectorsOf: string[], passTime: Date): Promise<DeletionCounts> {
   const at = passTime.toISOString();
   const [row] = await rows<DeletionCounts>(
     db,
     sql`with keep as materialized (select jsonb_array_elements_text(${JSON.stringify(keepConnectorsOf)}::jsonb) as id),
-    gone_cp as (
+    live_conn as materialized (
+      select t.id, t.chargepoint_id, t.status from connect.connectors t where t.deleted_at is null
+    ), unseen_conn as materialized (
+      select l.id from live_conn l
+      where not exists (select 1 from ${sql.raw(SEEN_TABLE.c)} s where s.id = l.id)
+        and not exists (select 1 from keep k where k.id = l.chargepoint_id)
+    ), gone_cp as (
       update connect.chargepoints t set deleted_at = ${at}::timestamptz, updated_at = now()
-      where t.deleted_at is null and not exists (select 1 from seen_ids s where s.kind = 'p' and s.id = t.id)
+      where t.deleted_at is null and not exists (select 1 from ${sql.raw(SEEN_TABLE.p)} s where s.id = t.id)
       returning t.id
     ), gone_conn as (
       update connect.connectors t set deleted_at = ${at}::timestamptz, updated_at = now()
-      where t.deleted_at is null and not exists (select 1 from seen_ids s where s.kind = 'c' and s.id = t.id)
-        and not exists (select 1 from keep k where k.id = t.chargepoint_id)
+      from unseen_conn u where t.id = u.id and t.deleted_at is null
       returning t.id
     ), closed as (
       update connect.connector_status_history h
@@ -119,13 +128,17 @@ export async function markUnseenDeleted(db: Executor, keepConnectorsOf: string[]
       returning h.id
     ), gone_loc as (
       update connect.locations t set deleted_at = ${at}::timestamptz, updated_at = now()
-      where t.deleted_at is null and not exists (select 1 from seen_ids s where s.kind = 'l' and s.id = t.id)
+      where t.deleted_at is null and not exists (select 1 from ${sql.raw(SEEN_TABLE.l)} s where s.id = t.id)
       returning t.id
     )
     select (select count(*)::int from gone_cp) as chargepoints, (select count(*)::int from gone_conn) as connectors,
-      (select count(*)::int from closed) as "intervalsClosed", (select count(*)::int from gone_loc) as locations`,
+      (select count(*)::int from closed) as "intervalsClosed", (select count(*)::int from gone_loc) as locations,
+      (select coalesce(jsonb_agg(jsonb_build_object('status', status, 'n', n)), '[]'::jsonb) from (
+        select l.status, count(*)::int as n from live_conn l
+        where not exists (select 1 from unseen_conn u where u.id = l.id) group by l.status
+      ) g) as "byStatus"`,
   );
-  return row ?? { chargepoints: 0, connectors: 0, intervalsClosed: 0, locations: 0 };
+  return row ?? { chargepoints: 0, connectors: 0, intervalsClosed: 0, locations: 0, byStatus: [] };
 }
 
 /** Non-deleted chargepoints the pass did not return (at most `limit`): the deletion candidates. */
@@ -133,7 +146,7 @@ export async function unseenChargepointIds(db: Executor, limit: number): Promise
   const r = await rows<{ id: string }>(
     db,
     sql`select t.id from connect.chargepoints t
-      where t.deleted_at is null and not exists (select 1 from seen_ids s where s.kind = 'p' and s.id = t.id)
+      where t.deleted_at is null and not exists (select 1 from ${sql.raw(SEEN_TABLE.p)} s where s.id = t.id)
       order by t.id limit ${limit}`,
   );
   return r.map((x) => x.id);

@@ -2,12 +2,12 @@
 // and learns in one statement which chargepoints are new or differ from what is stored (one
 // primary-key probe each; a chargepoint's fingerprint covers its connectors and location); only
 // those are then sent in full. The same statement records the page's ids in the
-// session's seen_ids table (deletion detection, seen.ts), so a page in which nothing changed costs
+// session's seen tables (deletion detection, seen.ts), so a page in which nothing changed costs
 // this one statement and the run's progress update.
 import { hash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rowsNamed, type Executor } from './database.js';
-import type { SeenKind } from './seen.js';
+import { seenInserts, textArray, type SeenKind } from './seen.js';
 
 /**
  * Bumped when the mapping from a record to its row changes: every stored fingerprint then differs
@@ -33,14 +33,9 @@ export interface Fingerprint {
   h: string;
 }
 
-/** A text[] literal: each element double-quoted with \\ and " escaped (the same for pg and PGlite). */
-function textArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
-}
-
 /**
  * Of the given chargepoint fingerprints, the ids whose stored row is missing, deleted or different;
- * records `seen` in seen_ids in the same statement.
+ * records `seen` in the session's seen tables in the same statement.
  */
 export async function changedChargepoints(db: Executor, fingerprints: Fingerprint[], seen: Array<{ k: SeenKind; id: string }>): Promise<Set<string>> {
   // Parallel arrays rather than a jsonb document: thousands of small records parse several times faster.
@@ -49,10 +44,7 @@ export async function changedChargepoints(db: Executor, fingerprints: Fingerprin
     'changed chargepoints',
     sql`with input as (
       select * from unnest(${textArray(fingerprints.map((f) => f.id))}::text[], ${textArray(fingerprints.map((f) => f.h))}::uuid[]) as x(id, h)
-    ), seen as (
-      insert into seen_ids (kind, id)
-      select k::"char", id from unnest(${textArray(seen.map((r) => r.k))}::text[], ${textArray(seen.map((r) => r.id))}::text[]) as s(k, id)
-    )
+    )${seenInserts(seen)}
     select x.id from input x
     where x.h is distinct from (select t.row_hash from connect.chargepoints t where t.id = x.id and t.deleted_at is null)`,
   );

@@ -5,7 +5,7 @@ import type { ChargepointRecord, ConnectorRecord, Reject } from '../connect/reco
 import { markUnseenDeleted, unseenChargepointIds, upsertChargepoints, upsertConnectors, upsertLocations, type ChargepointRow, type ConnectorRow, type LocationRow } from '../db/chargepoints.js';
 import { addToRun, insertRejects } from '../db/runs.js';
 import { connectorsByStatus, recordStatusObservations, type StatusObservation } from '../db/status-history.js';
-import { analyzeSeen, recordSeen, resetSeen, type SeenKind } from '../db/seen.js';
+import { recordSeen, resetSeen, type SeenKind } from '../db/seen.js';
 import { changedChargepoints, rowHash, type Fingerprint } from '../db/fingerprints.js';
 import { connectorsByStatus as connectorsGauge, statusTransitions } from '../metrics.js';
 import { runJob, type JobContext, type JobResult, type RunHandle } from './job.js';
@@ -36,7 +36,7 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 export async function syncChargepoints(source: ChargepointSource, ctx: JobContext): Promise<JobResult> {
   return runJob('chargepoints', ctx, async (run) => {
     // Chargepoint ids of this pass, to drop repeats (a few MB for 100k); everything deletion
-    // detection needs is kept in the session's seen_ids table instead (db/seen.ts).
+    // detection needs is kept in the session's seen tables instead (db/seen.ts).
     const seenChargepoints = new Set<string>();
     await resetSeen(run.db);
     // Chargepoints returned rejected or confirmed to exist: their connectors are not deleted.
@@ -115,14 +115,13 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
     run.checkpoint();
     run.counters.requests += uncountedRequests(pass, run.counters.requests);
     // The end of the pass's database time (finish_ms; confirming candidates upstream aside).
-    let finishStart = performance.now();
-    await analyzeSeen(run.db);
-    let finishMs = performance.now() - finishStart;
     d.deletions_disproved = await confirmCandidates(source, run, keepConnectorsOf);
-    finishStart = performance.now();
+    const finishStart = performance.now();
+    let byStatus: Array<{ status: string | null; n: number }>;
     if (keylessRejects > 0) {
       run.logger.warn({ keylessRejects }, 'deletion detection skipped: some rejected records had no readable id, so absence proves nothing');
       d.deletion_skipped = 1;
+      byStatus = await connectorsByStatus(run.db);
     } else {
       const deleted = await run.db.transaction((tx) =>
         markUnseenDeleted(tx, [...keepConnectorsOf], run.startedAt),
@@ -131,11 +130,11 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       d.deleted_chargepoints = deleted.chargepoints;
       d.deleted_connectors = deleted.connectors;
       await addToRun(run.db, run.id, { deleted: run.counters.deleted }, d);
+      byStatus = deleted.byStatus;
     }
     connectorsGauge.reset();
-    for (const { status, n } of await connectorsByStatus(run.db)) connectorsGauge.set({ status: status ?? 'null' }, n);
-    finishMs += performance.now() - finishStart;
-    d.finish_ms = Math.round(finishMs);
+    for (const { status, n } of byStatus) connectorsGauge.set({ status: status ?? 'null' }, n);
+    d.finish_ms = Math.round(performance.now() - finishStart);
     return { status: 'succeeded', complete: true, requests: run.counters.requests };
   });
 }

@@ -1,7 +1,8 @@
 // The boundary: normalisation, leniency where the upstream drifts, rejects where a record is unusable.
 import { describe, expect, test } from 'vitest';
 import { unknownValues } from '../../src/metrics.js';
-import { parseJsonPreservingMoney } from '../../src/connect/json.js';
+import { parseJsonPreservingMoney, selectsMoney } from '../../src/connect/json.js';
+import { draftFromReference } from '../../src/connect/operations.js';
 import { parseCard, parseChargepoint, parseContact, parseList, parseSession, parseDateOnly, parseDateTime } from '../../src/connect/records.js';
 import { memoryLogger } from './helpers.js';
 
@@ -142,5 +143,17 @@ describe('contacts, cards and dates', () => {
     expect(own.ok && own.record.contactId).toBe('5');
     const noTag = parseCard({ name: 'x' }, ctx());
     expect(noTag.ok).toBe(false);
+  });
+
+  test('responses are read with the money rewrite exactly where the document selects a money field', () => {
+    const source = (name: Parameters<typeof draftFromReference>[0]) => draftFromReference(name).operation!;
+    expect(selectsMoney(source('getChargingSessions'))).toBe(true);
+    expect(selectsMoney(source('getPrice'))).toBe(true);
+    // The status poll's 600 kB pages and the contact lists are parsed by JSON.parse alone.
+    expect(selectsMoney(source('getChargepoints'))).toBe(false);
+    expect(selectsMoney(source('getContacts'))).toBe(false);
+    // Whole names only: a field such as priceId is not money, an alias named like one is.
+    expect(selectsMoney({ source: '{ getThings { priceId costsTotal } }' })).toBe(false);
+    expect(selectsMoney({ source: '{ getThings { price: amount } }' })).toBe(true);
   });
 });

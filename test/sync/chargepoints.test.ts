@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { silentLogger } from '../../src/log.js';
+import { connectorsByStatus as connectorsGauge } from '../../src/metrics.js';
 import { syncChargepoints, type ChargepointPage, type ChargepointSource } from '../../src/sync/chargepoints.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
@@ -189,6 +190,11 @@ describe('sync chargepoints', () => {
       const h = await history(g.id);
       expect(h.at(-1)).toMatchObject({ valid_to: run!.started_at, closed_reason: 'deleted' });
     }
+    // The connectors gauge counts what is left, the deleted connectors not among them.
+    const left = await t.sql<{ status: string; n: number }>(`select coalesce(status, 'null') as status, count(*)::int as n from connect.connectors where deleted_at is null group by 1 order by 1`);
+    const gauge = (await connectorsGauge.get()).values.map((v) => ({ status: String(v.labels.status), n: v.value })).sort((a, b) => a.status.localeCompare(b.status));
+    expect(gauge).toEqual(left);
+    expect(gauge.reduce((sum, g) => sum + g.n, 0)).toBe(world.connectorIds().length);
 
     // A pass in which the upstream returns a chargepoint again clears deleted_at and opens a new interval.
     const keep = world.chargepointIds()[0]!;

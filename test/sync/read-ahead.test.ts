@@ -251,7 +251,7 @@ describe('fingerprints after an upgrade', () => {
     const found = await t.database.db.transaction(async (tx) => {
       await resetSeen(tx);
       const changed = await changedChargepoints(tx, keys.map((id) => ({ id, h: rowHash({ id }) })), keys.map((id) => ({ k: 'p' as const, id })));
-      const seen = await tx.execute(sql`select id from seen_ids order by id`);
+      const seen = await tx.execute(sql`select id from seen_chargepoints order by id`);
       return { changed, seen: (seen as unknown as { rows: Array<{ id: string }> }).rows.map((r) => r.id) };
     });
     expect([...found.changed].sort()).toEqual([...keys].sort());
