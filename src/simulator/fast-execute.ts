@@ -48,6 +48,8 @@ interface Exec {
   errors: GraphQLError[];
   /** Set when a @skip/@include was evaluated: the collected fields then depend on variables. */
   sawDirective: boolean;
+  /** Set when the result holds kept JSON (RawJson): it then carries its own stringify. */
+  raw: boolean;
 }
 
 /** Thrown to carry a null up to the nearest nullable field; its error is already recorded. */
@@ -56,6 +58,70 @@ const BUBBLE = Symbol('null-bubble');
 class Unsupported extends Error {}
 
 const subfieldCache = new WeakMap<SelectionSetNode, Map<GraphQLObjectType, Fields>>();
+
+/**
+ * A rendered object may name the world record it was rendered from (`view[SERVED_FROM] = record`):
+ * the executor then keeps the object's completed JSON on the record, per selection, and serves it
+ * again as long as the record keeps it (world.ts drops it whenever the record changes). A poll
+ * over a mostly unchanged network then costs a string lookup per record instead of completing and
+ * serialising every field again. Only selections of plain fields are kept (no arguments, no
+ * directives, no fragments: their answer depends on the record alone), and only answers without
+ * errors.
+ */
+export const SERVED_FROM = Symbol('served from');
+
+/** Where a record keeps its completed JSON: selection → JSON text. */
+export interface ServedCache {
+  served: Map<object, string> | null;
+}
+
+/** Completed JSON text standing in for an object in the result (see stringifyResult). */
+class RawJson {
+  constructor(readonly json: string) {}
+  /** Plain JSON.stringify (and so any other reader of the result) sees the object itself. */
+  toJSON(): unknown {
+    return JSON.parse(this.json) as unknown;
+  }
+}
+
+const plainSelection = new WeakMap<SelectionSetNode, boolean>();
+
+/** A selection of plain fields only, at every depth: its answer depends on the record alone. */
+function isPlain(set: SelectionSetNode): boolean {
+  let plain = plainSelection.get(set);
+  if (plain === undefined) {
+    plain = set.selections.every(
+      (sel) =>
+        sel.kind === Kind.FIELD &&
+        (sel.arguments?.length ?? 0) === 0 &&
+        (sel.directives?.length ?? 0) === 0 &&
+        (sel.selectionSet === undefined || isPlain(sel.selectionSet)),
+    );
+    plainSelection.set(set, plain);
+  }
+  return plain;
+}
+
+/**
+ * JSON.stringify for a result that may hold RawJson: the kept text is written as it is; plain
+ * objects and arrays are walked (only the few levels above the records), anything else goes to
+ * JSON.stringify with its usual rules.
+ */
+function stringifyResult(value: unknown): string {
+  if (value instanceof RawJson) return value.json;
+  if (Array.isArray(value)) {
+    return `[${value.map((v: unknown) => (v === undefined || typeof v === 'function' ? 'null' : stringifyResult(v))).join(',')}]`;
+  }
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || typeof v === 'function') continue;
+      parts.push(`${JSON.stringify(k)}:${stringifyResult(v)}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
 
 function pathToArray(path: Path | undefined): (string | number)[] {
   const out: (string | number)[] = [];
@@ -172,7 +238,21 @@ function complete(
     }
     return serialized;
   }
-  if (type instanceof GraphQLObjectType) return fieldsOf(x, type, value, subfields(x, type, nodes), path);
+  if (type instanceof GraphQLObjectType) {
+    const fields = subfields(x, type, nodes);
+    const cache = (value as { [SERVED_FROM]?: ServedCache })[SERVED_FROM];
+    const only = nodes.length === 1 ? nodes[0]!.selectionSet : undefined;
+    if (cache === undefined || only === undefined || !isPlain(only)) return fieldsOf(x, type, value, fields, path);
+    const kept = cache.served?.get(fields);
+    x.raw = true;
+    if (kept !== undefined) return new RawJson(kept);
+    const errors = x.errors.length;
+    const out = fieldsOf(x, type, value, fields, path);
+    if (x.errors.length !== errors) return out;
+    const json = JSON.stringify(out);
+    (cache.served ??= new Map()).set(fields, json);
+    return new RawJson(json);
+  }
   throw new Unsupported(`abstract type ${String(type)}`);
 }
 
@@ -236,7 +316,7 @@ export function fastExecute(args: ExecutionArgs): ExecutionResult | Promise<Exec
 
   const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {}, { maxErrors: 50 });
   if (coerced.errors !== undefined) return execute(args);
-  const x: Exec = { args, operation, fragments, variables: coerced.coerced, errors: [], sawDirective: false };
+  const x: Exec = { args, operation, fragments, variables: coerced.coerced, errors: [], sawDirective: false, raw: false };
   const root: Fields = new Map();
   collect(x, rootType, operation.selectionSet, root, new Set());
   for (const nodes of root.values()) {
@@ -251,5 +331,8 @@ export function fastExecute(args: ExecutionArgs): ExecutionResult | Promise<Exec
     if (error !== BUBBLE) throw error; // Unsupported after resolvers ran: a bug, not a fallback case
     data = null;
   }
-  return x.errors.length > 0 ? { data, errors: x.errors } : { data };
+  const result: ExecutionResult = x.errors.length > 0 ? { data, errors: x.errors } : { data };
+  // graphql-yoga serialises a result with its own `stringify` when it has one.
+  if (x.raw) Object.assign(result, { stringify: stringifyResult });
+  return result;
 }

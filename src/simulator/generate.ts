@@ -97,6 +97,7 @@ export function makeChargepoint(
     removed: false,
     createdIso: null,
     updatedIso: null,
+    served: null,
   };
   if (initial) cp.updatedAt = createdAt + Math.floor(rng.next() * (world.nowMs - createdAt));
   // map() gives an exactly sized array; push() would reserve 17 slots per chargepoint.

@@ -37,6 +37,8 @@ export interface ChargepointRec {
   /** ISO strings of createdAt/updatedAt, made on first serve (formatting dates is a hot spot). */
   createdIso: string | null;
   updatedIso: string | null;
+  /** Its completed JSON per selection (fast-execute.ts, SERVED_FROM); dropped whenever it or a connector changes. */
+  served: Map<object, string> | null;
 }
 
 export interface ConnectorRec {

@@ -6,6 +6,7 @@ import { GraphQLError } from './graphql.js';
 import { CURRENCY } from './catalog.js';
 import { pricePerKwh, tariffName } from './behaviour.js';
 import type { FaultInjector } from './faults.js';
+import { SERVED_FROM, type ServedCache } from './fast-execute.js';
 import { ACTIVE, type CardRec, type ChargepointRec, type ContactRec } from './records.js';
 import { renderCard, renderChargepoint, renderContact, renderSession, type RenderOptions } from './render.js';
 import { keyField, scalarResolvers, type Dialect } from './schema.js';
@@ -42,7 +43,14 @@ export function createResolvers(dialect: Dialect, world: World, faults: FaultInj
   const render: RenderOptions = { key: keyField(dialect), faults, share: true };
   // Schema variants that serve other shapes reshape the rendered objects (variant-shape.ts).
   const shape = shaperFor(variants);
-  const chargepoint = shape ? (cp: ChargepointRec) => shape.chargepoint(renderChargepoint(cp, render)) : (cp: ChargepointRec) => renderChargepoint(cp, render);
+  const view = shape ? (cp: ChargepointRec) => shape.chargepoint(renderChargepoint(cp, render)) : (cp: ChargepointRec) => renderChargepoint(cp, render);
+  // Without per-record faults a chargepoint's answer depends on its record alone: the executor may
+  // keep its JSON on the record (fast-execute.ts, SERVED_FROM).
+  const chargepoint = (cp: ChargepointRec): Obj => {
+    const out = view(cp);
+    if (faults.settings.nullRate === 0 && faults.settings.unknownStatusRate === 0) (out as { [SERVED_FROM]?: ServedCache })[SERVED_FROM] = cp;
+    return out;
+  };
   const contactOut = shape ? (c: ContactRec) => shape.contact(renderContact(c, render) as unknown as Obj) : (c: ContactRec) => renderContact(c, render) as unknown as Obj;
   const cardOut = shape ? (c: CardRec) => shape.card(renderCard(c, render) as unknown as Obj) : (c: CardRec) => renderCard(c, render) as unknown as Obj;
 
@@ -62,6 +70,7 @@ export function createResolvers(dialect: Dialect, world: World, faults: FaultInj
     ctx.sim.graphqlError = false;
     stats.fault('graphqlError');
     const target = targets[faults.pickIndex(targets.length)]!;
+    delete (target as { [SERVED_FROM]?: ServedCache })[SERVED_FROM]; // its answer is no longer its record's alone
     target[field] = () => {
       throw new GraphQLError(`Could not load ${field}: upstream timeout (simulated)`, {
         extensions: { code: 'INTERNAL_SERVER_ERROR' },

@@ -300,6 +300,7 @@ export class World {
     c.status = status;
     c.statusAt = at;
     c.statusIso = null;
+    c.cp.served = null;
   }
 
   private startSession(c: ConnectorRec, card: CardRec, at: number, rng: Prng): SessionRec {
@@ -408,6 +409,7 @@ export class World {
       if (status !== undefined) c.status = status;
       this.schedule(c, this.nowMs + holdingMs(rng, c.status, c.type));
     });
+    cp.served = null;
     return cp.id;
   }
 

@@ -187,3 +187,55 @@ describe('fastExecute answers like graphql-js under every schema variant', () =>
     expect(enumErrors > 0).toBe(enumStatus);
   });
 });
+
+// A chargepoint's completed JSON is kept on its record and served again until the record changes.
+describe('kept JSON per chargepoint', () => {
+  const served = (world: World, faults: Record<string, number> = {}) => {
+    const stats = new SimStats();
+    return new ServedSchema('offset', world, new FaultInjector(11, faults, stats), stats, []);
+  };
+  type Stringified = ExecutionResult & { stringify?: (r: unknown) => string };
+  const text = (r: Stringified) => (r.stringify ?? JSON.stringify)(r);
+
+  test('answers like graphql-js when kept, when served again and after a change', () => {
+    const world = new World({ seed: 5, chargepoints: 30, contacts: 2, startTime: new Date('2026-01-01T00:00:00Z') });
+    const s = served(world);
+    const schema = buildSchema(s.sdl());
+    const document = parse(queryOf(schema, 'getChargepoints', ['offset', 'limit']));
+    const variableValues = { offset: 0, limit: 10 };
+    const fresh = () => JSON.stringify(execute({ schema: s.schema(), document, variableValues, contextValue: {} }));
+    const fast = () => fastExecute({ schema: s.schema(), document, variableValues, contextValue: {} }) as Stringified;
+
+    const first = fast();
+    expect(first.stringify).toBeTypeOf('function');
+    expect(text(first)).toBe(fresh());
+    const ids = world.chargepointIds().slice(0, 10);
+    for (const id of ids) expect(world.chargepointRec(id)!.served?.size).toBe(1);
+    expect(world.chargepointRec(world.chargepointIds()[10]!)!.served).toBeNull(); // not on the page
+    expect(text(fast())).toBe(fresh()); // from what was kept
+    // Plain JSON.stringify of the result (any other reader) sees the same answer.
+    expect(JSON.stringify(fast())).toBe(fresh());
+
+    // A status change drops what its chargepoint kept; the next answer shows it.
+    const connector = world.chargepointRec(ids[3]!)!.connectors[0]!;
+    const before = text(fast());
+    world.setConnectorStatus(connector.id, connector.status === 'AVAILABLE' ? 'OCCUPIED' : 'AVAILABLE', new Date('2026-01-01T00:00:30Z'));
+    expect(world.chargepointRec(ids[3]!)!.served).toBeNull();
+    const after = text(fast());
+    expect(after).toBe(fresh());
+    expect(after).not.toBe(before);
+  });
+
+  test('nothing is kept for selections with arguments or directives, or under per-record faults', () => {
+    const world = new World({ seed: 5, chargepoints: 12, contacts: 2, startTime: new Date('2026-01-01T00:00:00Z') });
+    const plain = served(world);
+    const schema = buildSchema(plain.sdl());
+    const withDirective = parse(`query q($c: Boolean!) { getChargepoints(offset: 0, limit: 5) { chargepoints { id name @include(if: $c) } } }`);
+    fastExecute({ schema: plain.schema(), document: withDirective, variableValues: { c: true }, contextValue: {} });
+    const faulty = served(world, { unknownStatusRate: 0.5 });
+    const document = parse(queryOf(schema, 'getChargepoints', ['offset', 'limit']));
+    const r = fastExecute({ schema: faulty.schema(), document, variableValues: { offset: 0, limit: 5 }, contextValue: {} }) as Stringified;
+    expect(r.stringify).toBeUndefined();
+    for (const id of world.chargepointIds().slice(0, 5)) expect(world.chargepointRec(id)!.served).toBeNull();
+  });
+});
