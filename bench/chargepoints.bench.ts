@@ -1,11 +1,11 @@
 // Issue #5 figures: initial load, a steady-state poll with 1 % of connectors changed, and a COPY
 // baseline of the same connector rows, all in one run against a scratch database.
 import { resolve } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { openDatabase } from '../src/db/database.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { silentLogger } from '../src/log.js';
@@ -152,6 +152,8 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
     const copyS = median([await copyInto('bench.copy_bare1', 'including defaults'), await copyInto('bench.copy_bare2', 'including defaults'), await copyInto('bench.copy_bare3', 'including defaults')]);
     const copyIndexedS = median([await copyInto('bench.copy_indexed1', 'including all'), await copyInto('bench.copy_indexed2', 'including all'), await copyInto('bench.copy_indexed3', 'including all')]);
     await copyClient.end();
+    // The bound of any loader that keeps this schema: the same tables COPYed into a fresh one.
+    const schemaCopy = await copyIntoSchema(o.adminUrl, scratch.url);
 
     // (4) The steady poll over a real network: 200 ms per request, concurrency 4, 1 % changed.
     o.log('steady poll with 200 ms per request, concurrency 4…');
@@ -191,6 +193,13 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
         our_write_ratio: round(ourWriteRate / copyRate, 3),
         indexed_records_per_s: Math.round(rows.length / copyIndexedS),
         our_write_ratio_indexed: round(ourWriteRate / (rows.length / copyIndexedS), 3),
+        // Every row of the four tables the load writes, COPYed into a freshly migrated database
+        // (its indexes, foreign keys and no-overlap guard): the best ratio a loader keeping them
+        // could reach, and ours against it.
+        schema_copy_rows: schemaCopy.rows,
+        schema_copy_s: round(schemaCopy.seconds, 3),
+        schema_copy_over_copy: round(schemaCopy.rows / schemaCopy.seconds / copyRate, 3),
+        our_write_ratio_schema: round(ourWriteRate / (schemaCopy.rows / schemaCopy.seconds), 3),
       },
       steady: {
         changed_connectors: changed,
@@ -217,6 +226,48 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
     await worker.close();
     await child.close();
     await scratch.drop();
+  }
+}
+
+/** Tables the initial load writes, in the order their foreign keys need. */
+const LOAD_TABLES = ['locations', 'chargepoints', 'connectors', 'connector_status_history'];
+
+/**
+ * COPY of every row of LOAD_TABLES from `sourceUrl` into a freshly migrated scratch database, the
+ * rows read into memory first so that only the loading is timed.
+ */
+async function copyIntoSchema(adminUrl: string, sourceUrl: string): Promise<{ rows: number; seconds: number }> {
+  const target = await createScratchDatabase(adminUrl, 'cpcopy');
+  try {
+    const database = await openDatabase({ databaseUrl: target.url, poolSize: 1 }, silentLogger);
+    await migrateDatabase(database, silentLogger);
+    await database.close();
+    const source = new pg.Client({ connectionString: sourceUrl });
+    await source.connect();
+    const dumps: Array<[string, Buffer[]]> = [];
+    let rows = 0;
+    for (const table of LOAD_TABLES) {
+      const chunks: Buffer[] = [];
+      const out = source.query(copyTo(`copy connect.${table} to stdout`));
+      await pipeline(out, new Writable({
+        write: (chunk: Buffer, _enc, done) => {
+          chunks.push(chunk);
+          done();
+        },
+      }));
+      rows += Number(out.rowCount ?? 0);
+      dumps.push([table, chunks]);
+    }
+    await source.end();
+    const load = new pg.Client({ connectionString: target.url });
+    await load.connect();
+    const start = performance.now();
+    for (const [table, chunks] of dumps) await pipeline(Readable.from(chunks), load.query(copyFrom(`copy connect.${table} from stdin`)));
+    const seconds = (performance.now() - start) / 1000;
+    await load.end();
+    return { rows, seconds };
+  } finally {
+    await target.drop();
   }
 }
 
