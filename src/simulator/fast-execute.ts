@@ -75,6 +75,9 @@ export interface ServedCache {
   served: Map<object, string> | null;
 }
 
+/** Selections a record keeps its JSON for at most (a client's poll and lookup documents, a few clients). */
+export const KEPT_SELECTIONS = 4;
+
 /** Completed JSON text standing in for an object in the result (see stringifyResult). */
 class RawJson {
   constructor(readonly json: string) {}
@@ -250,7 +253,10 @@ function complete(
     const out = fieldsOf(x, type, value, fields, path);
     if (x.errors.length !== errors) return out;
     const json = JSON.stringify(out);
-    (cache.served ??= new Map()).set(fields, json);
+    // A few selections per record at most: clients that send ever new documents (a new parse, a
+    // new selection) must not grow a frozen world's memory without bound.
+    if (cache.served === null || cache.served.size >= KEPT_SELECTIONS) cache.served = new Map();
+    cache.served.set(fields, json);
     return new RawJson(json);
   }
   throw new Unsupported(`abstract type ${String(type)}`);

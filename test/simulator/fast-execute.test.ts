@@ -2,7 +2,7 @@
 import { buildSchema } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import { describe, expect, test } from 'vitest';
-import { fastExecute } from '../../src/simulator/fast-execute.js';
+import { fastExecute, KEPT_SELECTIONS } from '../../src/simulator/fast-execute.js';
 import { FaultInjector } from '../../src/simulator/faults.js';
 import { GraphQLError, execute, parse, type ExecutionResult } from '../../src/simulator/graphql.js';
 import { DIALECTS, SCHEMA_PRESETS, SCHEMA_PRESET_NAMES, SCHEMA_VARIANT_NAMES, type Dialect, type SchemaVariant } from '../../src/simulator/index.js';
@@ -224,6 +224,18 @@ describe('kept JSON per chargepoint', () => {
     const after = text(fast());
     expect(after).toBe(fresh());
     expect(after).not.toBe(before);
+  });
+
+  test('a record keeps a few selections at most, whatever clients send', () => {
+    const world = new World({ seed: 5, chargepoints: 3, contacts: 1, startTime: new Date('2026-01-01T00:00:00Z') });
+    const s = served(world);
+    const fields = ['id', 'name', 'publicName', 'createdAt', 'updatedAt', 'connectorsTotal'];
+    for (let i = 1; i <= 2 * KEPT_SELECTIONS + 1; i++) {
+      // Each document a new parse, as from a client that builds its query anew every time.
+      const document = parse(`{ getChargepoints(offset: 0, limit: 3) { chargepoints { ${fields.slice(0, 1 + (i % fields.length)).join(' ')} } } }`);
+      fastExecute({ schema: s.schema(), document, contextValue: {} });
+      expect(world.chargepointRec(world.chargepointIds()[0]!)!.served!.size).toBeLessThanOrEqual(KEPT_SELECTIONS);
+    }
   });
 
   test('nothing is kept for selections with arguments or directives, or under per-record faults', () => {
