@@ -7,7 +7,8 @@
 import { hash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rowsNamed, type Executor } from './database.js';
-import { seenInserts, textArray, type SeenKind } from './seen.js';
+import { arrayLiteral } from './json-param.js';
+import { seenInserts, type SeenKind } from './seen.js';
 
 /**
  * Bumped when the mapping from a record to its row changes: every stored fingerprint then differs
@@ -43,7 +44,7 @@ export async function changedChargepoints(db: Executor, fingerprints: Fingerprin
     db,
     'changed chargepoints',
     sql`with input as (
-      select * from unnest(${textArray(fingerprints.map((f) => f.id))}::text[], ${textArray(fingerprints.map((f) => f.h))}::uuid[]) as x(id, h)
+      select * from unnest(${arrayLiteral(fingerprints.map((f) => f.id))}::text[], ${arrayLiteral(fingerprints.map((f) => f.h))}::uuid[]) as x(id, h)
     )${seenInserts(seen)}
     select x.id from input x
     where x.h is distinct from (select t.row_hash from connect.chargepoints t where t.id = x.id and t.deleted_at is null)`,

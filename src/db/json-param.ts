@@ -8,6 +8,15 @@ export function jsonRows(rows: readonly object[]): SQL {
   return sql`${JSON.stringify(rows)}::jsonb`;
 }
 
+/**
+ * PostgreSQL's text form of an array (`{"a","b"}`): each element double-quoted, backslashes and
+ * double quotes in it escaped. Sent as a parameter (or, where a statement takes none, as a quoted
+ * literal) and cast to text[] or uuid[] in SQL; the same for pg and PGlite.
+ */
+export function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
+}
+
 /** Counts of an upsert: rows inserted, rows updated; the rest of the page was unchanged. */
 export interface UpsertCounts {
   inserted: number;

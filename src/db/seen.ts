@@ -7,6 +7,7 @@
 // pass (14–44 ms each), and each anti-join reads only its own kind.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './database.js';
+import { arrayLiteral } from './json-param.js';
 
 /** p = chargepoint, c = connector, l = location */
 export type SeenKind = 'p' | 'c' | 'l';
@@ -22,18 +23,13 @@ export async function resetSeen(db: Executor): Promise<void> {
   }
 }
 
-/** A text[] literal: each element double-quoted with \\ and " escaped (the same for pg and PGlite). */
-export function textArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
-}
-
 /**
  * Data-modifying CTEs (`, seen_p as (insert …), …`) that record `ids` in the session's tables, to
  * append to a statement's WITH list: the ids of a page cost no statement of their own.
  */
 export function seenInserts(ids: ReadonlyArray<{ k: SeenKind; id: string }>): SQL {
   return sql.join(
-    KINDS.map((kind) => sql`, seen_${sql.raw(kind)} as (insert into ${sql.raw(SEEN_TABLE[kind])} (id) select unnest(${textArray(ids.filter((r) => r.k === kind).map((r) => r.id))}::text[]))`),
+    KINDS.map((kind) => sql`, seen_${sql.raw(kind)} as (insert into ${sql.raw(SEEN_TABLE[kind])} (id) select unnest(${arrayLiteral(ids.filter((r) => r.k === kind).map((r) => r.id))}::text[]))`),
   );
 }
 

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { csvLine } from '../../analytics/format/text.js';
 import { rows, type Database } from '../database.js';
+import { arrayLiteral } from '../json-param.js';
 import { textArray } from './reports.js';
 
 /** Rows fetched per round trip (cursor path). */
@@ -74,7 +75,7 @@ export async function copyOutageCsvLines(databaseUrl: string, q: OutageCsvQuery,
   try {
     // COPY takes no parameters: the values go in as literals, quoted by the driver.
     const literal = (v: string) => client.escapeLiteral(v);
-    const ids = q.ids === undefined ? 'null' : literal(`{${q.ids.map((id) => `"${id.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`);
+    const ids = q.ids === undefined ? 'null' : literal(arrayLiteral(q.ids));
     const copy = client.query(
       copyTo(
         `copy (select * from connect.outage_csv_fields(${literal(q.start.toISOString())}::timestamptz, ${literal(q.end.toISOString())}::timestamptz, ` +

@@ -4,6 +4,7 @@
 // values as the exact decimal strings PostgreSQL produced (rounding is for display only).
 import { sql } from 'drizzle-orm';
 import { rows, type Executor } from '../database.js';
+import { arrayLiteral } from '../json-param.js';
 
 export type Level = 'connector' | 'chargepoint' | 'location';
 
@@ -112,7 +113,7 @@ const ENTITY_COLUMNS = sql.raw(`a.level, a.entity_id, c.evse, c.id as connector_
 
 /** A text[] parameter (null when absent), quoted for PostgreSQL's array syntax. */
 export function textArray(ids: readonly string[] | undefined) {
-  return ids === undefined ? sql`null::text[]` : sql`${`{${ids.map((id) => `"${id.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`}::text[]`;
+  return ids === undefined ? sql`null::text[]` : sql`${arrayLiteral(ids)}::text[]`;
 }
 
 /** connect.availability with names and ids, ordered by entity id. */
