@@ -45,7 +45,7 @@ export async function changedChargepoints(db: Executor, fingerprints: Fingerprin
     'changed chargepoints',
     sql`with input as (
       select * from unnest(${arrayLiteral(fingerprints.map((f) => f.id))}::text[], ${arrayLiteral(fingerprints.map((f) => f.h))}::uuid[]) as x(id, h)
-    )${seenInserts(seen)}
+    ), ${seenInserts(seen)}
     select x.id from input x
     where x.h is distinct from (select t.row_hash from connect.chargepoints t where t.id = x.id and t.deleted_at is null)`,
   );

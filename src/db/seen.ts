@@ -17,24 +17,23 @@ export const SEEN_TABLE: Readonly<Record<SeenKind, string>> = { p: 'seen_chargep
 const KINDS = Object.keys(SEEN_TABLE) as SeenKind[];
 
 export async function resetSeen(db: Executor): Promise<void> {
-  for (const kind of KINDS) {
-    await db.execute(sql.raw(`create temporary table if not exists ${SEEN_TABLE[kind]} (id text not null)`));
-    await db.execute(sql.raw(`truncate ${SEEN_TABLE[kind]}`));
-  }
+  for (const kind of KINDS) await db.execute(sql.raw(`create temporary table if not exists ${SEEN_TABLE[kind]} (id text not null)`));
+  await db.execute(sql.raw(`truncate ${KINDS.map((kind) => SEEN_TABLE[kind]).join(', ')}`));
 }
 
 /**
- * Data-modifying CTEs (`, seen_p as (insert …), …`) that record `ids` in the session's tables, to
- * append to a statement's WITH list: the ids of a page cost no statement of their own.
+ * Data-modifying CTEs (`seen_p as (insert …), …`) that record `ids` in the session's tables, for a
+ * statement's WITH list: the ids of a page cost no statement of their own.
  */
 export function seenInserts(ids: ReadonlyArray<{ k: SeenKind; id: string }>): SQL {
   return sql.join(
-    KINDS.map((kind) => sql`, seen_${sql.raw(kind)} as (insert into ${sql.raw(SEEN_TABLE[kind])} (id) select unnest(${arrayLiteral(ids.filter((r) => r.k === kind).map((r) => r.id))}::text[]))`),
+    KINDS.map((kind) => sql`seen_${sql.raw(kind)} as (insert into ${sql.raw(SEEN_TABLE[kind])} (id) select unnest(${arrayLiteral(ids.filter((r) => r.k === kind).map((r) => r.id))}::text[]))`),
+    sql`, `,
   );
 }
 
 /** Adds ids outside a page (one statement). */
 export async function recordSeen(db: Executor, ids: ReadonlyArray<{ k: SeenKind; id: string }>): Promise<void> {
   if (ids.length === 0) return;
-  await db.execute(sql`with input as (select 1)${seenInserts(ids)} select 1`);
+  await db.execute(sql`with ${seenInserts(ids)} select 1`);
 }
