@@ -166,6 +166,11 @@ export class FaultInjector implements ServeFaults {
     return Math.floor(this.rng.gql.next() * n);
   }
 
+  /** No fault changes a record as it is rendered (nullRecord, unknownStatus): its answer is its record's alone. */
+  get recordsAsStored(): boolean {
+    return this.current.nullRate === 0 && this.current.unknownStatusRate === 0;
+  }
+
   nullRecord(): boolean {
     if (!this.rng.null.chance(this.current.nullRate)) return false;
     this.stats.fault('nullRecord');

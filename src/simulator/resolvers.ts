@@ -44,11 +44,10 @@ export function createResolvers(dialect: Dialect, world: World, faults: FaultInj
   // Schema variants that serve other shapes reshape the rendered objects (variant-shape.ts).
   const shape = shaperFor(variants);
   const view = shape ? (cp: ChargepointRec) => shape.chargepoint(renderChargepoint(cp, render)) : (cp: ChargepointRec) => renderChargepoint(cp, render);
-  // Without per-record faults a chargepoint's answer depends on its record alone: the executor may
-  // keep its JSON on the record (fast-execute.ts, SERVED_FROM).
+  // Where its answer is its record's alone, the executor may keep its JSON on the record (fast-execute.ts, SERVED_FROM).
   const chargepoint = (cp: ChargepointRec): Obj => {
     const out = view(cp);
-    if (faults.settings.nullRate === 0 && faults.settings.unknownStatusRate === 0) (out as { [SERVED_FROM]?: ServedCache })[SERVED_FROM] = cp;
+    if (faults.recordsAsStored) (out as { [SERVED_FROM]?: ServedCache })[SERVED_FROM] = cp;
     return out;
   };
   const contactOut = shape ? (c: ContactRec) => shape.contact(renderContact(c, render) as unknown as Obj) : (c: ContactRec) => renderContact(c, render) as unknown as Obj;
