@@ -161,6 +161,8 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
     await child.call({ type: 'faults', faults: { latencyMs: POLL_LATENCY_MS } });
     const slow = await worker.call<WorkerSync>({ type: 'sync', databaseUrl: scratch.url });
     if (slow.status !== 'succeeded') throw new Error(`poll with latency ${slow.status}: ${slow.error}`);
+    // The floor under it: as many bare requests for the same pages, at the same concurrency, from the same simulator.
+    const floor = await worker.call<{ wallS: number }>({ type: 'floor', requests: slow.requests, concurrency: 4 });
     await child.call({ type: 'faults', faults: { latencyMs: 0 } });
     const pollIdealS = (slow.requests * POLL_LATENCY_MS) / 1000 / 4;
 
@@ -175,6 +177,11 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
         wall_s: round(slow.wallS, 3),
         ideal_s: round(pollIdealS, 3),
         wall_over_ideal: round(slow.wallS / pollIdealS, 3),
+        // The same number of bare requests for the same pages (body read, nothing parsed or
+        // written): what the simulator and the network allow on this machine, and the poll against it.
+        floor_s: round(floor.wallS, 3),
+        floor_over_ideal: round(floor.wallS / pollIdealS, 3),
+        wall_over_floor: round(slow.wallS / floor.wallS, 3),
       },
       network: { chargepoints: started.sizes.chargepoints, connectors: started.sizes.connectors, page_size: o.pageSize },
       initial: {
@@ -200,6 +207,10 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
         schema_copy_s: round(schemaCopy.seconds, 3),
         schema_copy_over_copy: round(schemaCopy.rows / schemaCopy.seconds / copyRate, 3),
         our_write_ratio_schema: round(ourWriteRate / (schemaCopy.rows / schemaCopy.seconds), 3),
+        // The same rows into the schema stripped to its primary keys and the no-overlap guard: the
+        // floor of any loader that keeps the guard (see copyIntoSchema).
+        minimal_schema_copy_s: round(schemaCopy.minimalSeconds, 3),
+        minimal_schema_copy_over_copy: round(schemaCopy.rows / schemaCopy.minimalSeconds / copyRate, 3),
       },
       steady: {
         changed_connectors: changed,
@@ -233,39 +244,63 @@ export async function benchChargepoints(o: ChargepointBenchOptions): Promise<Rec
 const LOAD_TABLES = ['locations', 'chargepoints', 'connectors', 'connector_status_history'];
 
 /**
- * COPY of every row of LOAD_TABLES from `sourceUrl` into a freshly migrated scratch database, the
- * rows read into memory first so that only the loading is timed.
+ * What COPY of the load's rows costs in this schema and in the least a loader could keep: every
+ * row of LOAD_TABLES from `sourceUrl`, read into memory first so that only the loading is timed,
+ * COPYed (1) into a freshly migrated scratch database, and (2) into one stripped to what any loader
+ * of this contract needs: the primary keys (an upsert's conflict target) and the no-overlap guard
+ * the issue keeps — no foreign keys, no other index. (2) is a floor no loader of these tables can
+ * go below while it keeps the guard.
  */
-async function copyIntoSchema(adminUrl: string, sourceUrl: string): Promise<{ rows: number; seconds: number }> {
-  const target = await createScratchDatabase(adminUrl, 'cpcopy');
+async function copyIntoSchema(adminUrl: string, sourceUrl: string): Promise<{ rows: number; seconds: number; minimalSeconds: number }> {
+  const source = new pg.Client({ connectionString: sourceUrl });
+  await source.connect();
+  const dumps: Array<[string, Buffer[]]> = [];
+  let rows = 0;
+  for (const table of LOAD_TABLES) {
+    const chunks: Buffer[] = [];
+    const out = source.query(copyTo(`copy connect.${table} to stdout`));
+    await pipeline(out, new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        chunks.push(chunk);
+        done();
+      },
+    }));
+    rows += Number(out.rowCount ?? 0);
+    dumps.push([table, chunks]);
+  }
+  await source.end();
+  const seconds = await copyDumps(adminUrl, dumps, false);
+  const minimalSeconds = await copyDumps(adminUrl, dumps, true);
+  return { rows, seconds, minimalSeconds };
+}
+
+/** Drops the foreign keys and every index but the primary keys and the exclusion constraint of LOAD_TABLES. */
+const STRIP_TO_KEYS_AND_GUARD = `do $$ declare r record; begin
+  for r in select conrelid::regclass as t, conname from pg_constraint
+      where contype = 'f' and conrelid = any (array[${LOAD_TABLES.map((t) => `'connect.${t}'::regclass`).join(', ')}]) loop
+    execute format('alter table %s drop constraint %I', r.t, r.conname);
+  end loop;
+  for r in select i.indexrelid::regclass as idx from pg_index i
+      where i.indrelid = any (array[${LOAD_TABLES.map((t) => `'connect.${t}'::regclass`).join(', ')}]) and not i.indisprimary
+        and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.contype = 'x') loop
+    execute format('drop index %s', r.idx);
+  end loop;
+end $$`;
+
+async function copyDumps(adminUrl: string, dumps: Array<[string, Buffer[]]>, minimal: boolean): Promise<number> {
+  const target = await createScratchDatabase(adminUrl, minimal ? 'cpmin' : 'cpcopy');
   try {
     const database = await openDatabase({ databaseUrl: target.url, poolSize: 1 }, silentLogger);
     await migrateDatabase(database, silentLogger);
+    if (minimal) await database.db.execute(sql.raw(STRIP_TO_KEYS_AND_GUARD));
     await database.close();
-    const source = new pg.Client({ connectionString: sourceUrl });
-    await source.connect();
-    const dumps: Array<[string, Buffer[]]> = [];
-    let rows = 0;
-    for (const table of LOAD_TABLES) {
-      const chunks: Buffer[] = [];
-      const out = source.query(copyTo(`copy connect.${table} to stdout`));
-      await pipeline(out, new Writable({
-        write: (chunk: Buffer, _enc, done) => {
-          chunks.push(chunk);
-          done();
-        },
-      }));
-      rows += Number(out.rowCount ?? 0);
-      dumps.push([table, chunks]);
-    }
-    await source.end();
     const load = new pg.Client({ connectionString: target.url });
     await load.connect();
     const start = performance.now();
     for (const [table, chunks] of dumps) await pipeline(Readable.from(chunks), load.query(copyFrom(`copy connect.${table} from stdin`)));
     const seconds = (performance.now() - start) / 1000;
     await load.end();
-    return { rows, seconds };
+    return seconds;
   } finally {
     await target.drop();
   }

@@ -15,12 +15,25 @@ const traceLogger = process.env.BENCH_TRACE ? createLogger({ level: 'debug', des
 /** The poll's client and sync (readAhead undefined) log to the trace; the others stay silent. */
 const loggerFor = (readAhead: number | undefined) => (readAhead === undefined ? traceLogger : silentLogger);
 
+// The poll's page request as the client last sent it (its document and headers), so that `floor`
+// can send the same requests bare: what the network and the server take, without the worker.
+let pageRequest: { url: string; init: RequestInit; variables: Record<string, unknown> } | undefined;
+const clientFetch = globalThis.fetch;
+globalThis.fetch = (input, init) => {
+  if (typeof init?.body === 'string' && init.body.includes('getChargepoints(')) {
+    const body = JSON.parse(init.body) as { variables?: Record<string, unknown> };
+    pageRequest = { url: String(input), init, variables: body.variables ?? {} };
+  }
+  return clientFetch(input, init);
+};
+
 // BENCH_PROFILE=N: a CPU profile of the worker's N-th sync (1 = the initial load) in /tmp/worker-N.cpuprofile.
 let syncs = 0;
 
 type Message =
   | { id: number; type: 'connect'; url: string; apiKey: string; pageSize: number; concurrency?: number }
   | { id: number; type: 'sync'; databaseUrl: string; readAhead?: number }
+  | { id: number; type: 'floor'; requests: number; concurrency: number }
   | { id: number; type: 'close' };
 
 let client: ConnectClient | undefined;
@@ -92,6 +105,24 @@ process.on('message', async (m: Message) => {
           requests: client!.stats.requests - requestsBefore,
           maxRssMb: process.resourceUsage().maxRSS / 1024,
         });
+        break;
+      }
+      case 'floor': {
+        // `requests` page requests, `concurrency` at a time, each body read as text and nothing
+        // more: the floor under the poll's wall time that the network and the server set. Pages
+        // past the end come back empty, as the poll's last page does.
+        const { url, init, variables } = pageRequest!;
+        const size = Number(variables.limit ?? variables.count ?? 0);
+        let next = 0;
+        const t0 = performance.now();
+        await Promise.all(Array.from({ length: m.concurrency }, async () => {
+          for (let k = next++; k < m.requests; k = next++) {
+            const vars = 'offset' in variables ? { ...variables, offset: k * size } : { ...variables, page: k };
+            const res = await clientFetch(url, { ...init, signal: null, body: JSON.stringify({ ...(JSON.parse(init.body as string) as object), variables: vars }) });
+            await res.text();
+          }
+        }));
+        process.send!({ id: m.id, wallS: (performance.now() - t0) / 1000 });
         break;
       }
       case 'close':
