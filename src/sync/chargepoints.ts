@@ -9,7 +9,7 @@ import { recordSeen, resetSeen, type SeenKind } from '../db/seen.js';
 import { changedChargepoints, rowHash, type Fingerprint } from '../db/fingerprints.js';
 import { connectorsByStatus as connectorsGauge, statusTransitions } from '../metrics.js';
 import { runJob, type JobContext, type JobResult, type RunHandle } from './job.js';
-import { toRejectRow, uncountedRequests } from './pass.js';
+import { toRejectRow, uncountedRequests, walkPass } from './pass.js';
 import { GraphQLResponseError, SchemaMismatchError } from '../connect/errors.js';
 
 export interface ChargepointPage {
@@ -47,7 +47,7 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       d[key] = 0;
 
     const pass = source.chargepointPages();
-    for await (const fetched of pass) {
+    await walkPass(run, pass, async (fetched) => {
       run.checkpoint();
       const fetchedAt = new Date();
       // The client de-duplicates within a pass; this guards any source (an id twice in one
@@ -109,7 +109,7 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
       d.write_ms! += Math.round(performance.now() - writeStart);
       for (const [status, n] of Object.entries(counts.history.openedByStatus)) statusTransitions.inc({ status }, n);
       run.progress('page committed', { chargepoints: seenChargepoints.size, transitions: d.transitions });
-    }
+    });
 
     // The pass completed: whatever it did not return is gone upstream — once confirmed, when few.
     run.checkpoint();

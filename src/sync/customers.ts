@@ -17,7 +17,7 @@ import {
 } from '../db/customers.js';
 import { addToRun, insertRejects } from '../db/runs.js';
 import type { Db } from '../db/database.js';
-import { toRejectRow, uncountedRequests } from './pass.js';
+import { toRejectRow, uncountedRequests, walkPass } from './pass.js';
 import { fanOut, idBatches, type FanOutResult } from './fan-out.js';
 import { runJob, type JobContext, type JobOutcome, type JobResult, type RunHandle } from './job.js';
 
@@ -37,7 +37,7 @@ export async function syncContacts(client: ConnectClient, ctx: JobContext): Prom
     const seen = new Set<string>();
     let keyless = 0;
     const pass = client.contactPages();
-    for await (const page of pass) {
+    await walkPass(run, pass, async (page) => {
       run.checkpoint();
       for (const c of page.records) seen.add(c.id);
       for (const r of page.rejects) {
@@ -53,7 +53,7 @@ export async function syncContacts(client: ConnectClient, ctx: JobContext): Prom
       });
       addCounters(run, delta);
       run.progress('page committed', { contacts: seen.size });
-    }
+    });
     run.checkpoint();
     run.counters.requests += uncountedRequests(pass, run.counters.requests);
     // A rejected record without a readable id might be any contact: absence then proves nothing.

@@ -98,9 +98,11 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
       if (stopping()) return;
       const id = await nextId();
       if (id === undefined) return;
+      // This id's pass, for the requests it made when it fails (its attempts, retries included).
+      let pass: AsyncIterable<FanOutPage<T>> | undefined;
+      let counted = 0;
       try {
-        const pass = options.fetch(id);
-        let counted = 0;
+        pass = options.fetch(id);
         for await (const page of pass) {
           requests += page.requestAttempts ?? 1;
           counted += page.requestAttempts ?? 1;
@@ -113,6 +115,7 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
         requests += uncountedRequests(pass, counted);
         completed.push(id);
       } catch (err) {
+        if (pass) requests += uncountedRequests(pass, counted);
         // A wrong key fails every id alike: stop the run instead of failing them one by one. A
         // request cut by shutdown is no failure of this id either.
         // A refused key or a schema the job cannot work with fails every id alike: the run fails.

@@ -236,6 +236,23 @@ describe('sync chargepoints', () => {
     expect(run).toEqual({ status: 'failed', complete: false, pages: 1, error: 'upstream went away' });
   });
 
+  it('a run that fails on the API records every request it made, retries included', async () => {
+    up.sim.setFaults({ errorRate: 1 });
+    up.sim.stats.reset();
+    try {
+      const r = await sync();
+      expect(r.status).toBe('failed');
+      const sent = up.sim.stats.requests;
+      // The first page and the pages read ahead, each tried until the client gave up.
+      expect(sent).toBeGreaterThan(3);
+      const [run] = await t.sql<{ requests: number; pages: number }>(`select requests, pages from connect.sync_runs where id = $1`, [r.runId]);
+      expect(run).toEqual({ requests: sent, pages: 0 });
+      expect(r.counters!.requests).toBe(sent);
+    } finally {
+      up.sim.setFaults({ errorRate: 0 });
+    }
+  });
+
   describe('concurrency and failure', () => {
     beforeEach(() => up.sim.world.setConnectorStatus(up.sim.world.connectorIds()[5]!, 'FAULTED', new Date(Date.now() - 1000)));
 

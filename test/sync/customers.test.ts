@@ -79,8 +79,12 @@ describe('sync contacts, cards and sessions (fan-out)', () => {
     const other = world.contactIds()[7]!;
     const otherTag = world.cardsOf(other)[0]!.tagId!;
     world.updateCard(otherTag, { name: 'Renamed Card', active: false });
+    up.sim.stats.reset();
     const r = await syncCards(up.client, ctx(), { concurrency: 8 });
     expect(r.status).toBe('partial');
+    // Every request the run made is in its record, the failed contact's attempts included.
+    const [{ requests }] = (await t.sql<{ requests: number }>(`select requests from connect.sync_runs where id = $1`, [r.runId])) as [{ requests: number }];
+    expect(requests).toBe(up.sim.stats.requests);
     expect(r.error).toContain(victim);
     const rejects = await t.sql(`select entity, entity_id from connect.sync_rejects where run_id = $1`, [r.runId]);
     expect(rejects).toEqual([{ entity: 'contact', entity_id: victim }]);
@@ -94,6 +98,21 @@ describe('sync contacts, cards and sessions (fan-out)', () => {
     world.failContact(victim, false);
     const next = await syncCards(up.client, ctx(), { concurrency: 8 });
     expect(next.status).toBe('succeeded');
+  });
+
+  it('a contacts run that fails on the API records every request it made, retries included', async () => {
+    up.sim.setFaults({ errorRate: 1 });
+    up.sim.stats.reset();
+    try {
+      const r = await syncContacts(up.client, ctx());
+      expect(r.status).toBe('failed');
+      const [run] = await t.sql<{ requests: number; pages: number }>(`select requests, pages from connect.sync_runs where id = $1`, [r.runId]);
+      expect(run!.pages).toBe(0);
+      expect(run!.requests).toBeGreaterThan(1);
+      expect(run!.requests).toBe(up.sim.stats.requests);
+    } finally {
+      up.sim.setFaults({ errorRate: 0.2 });
+    }
   });
 
   it('updates ACTIVE → STOPPED from the cheap active-sessions pass', async () => {
