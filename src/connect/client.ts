@@ -102,6 +102,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     variables: Record<string, unknown>,
     counters?: RequestCounters,
     probe?: { offset: number; probeAt: number },
+    signal?: AbortSignal,
   ): Promise<RequestResult> {
     let reread = false;
     for (let round = 0; ; round++) {
@@ -111,8 +112,8 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       try {
         const vars = variablesFor(op, variables);
         const result = probing
-          ? await transport.request(probing.op, { ...vars, ...probing.variables(probe!.offset, probe!.probeAt) }, counters)
-          : await transport.request(op, vars, counters);
+          ? await transport.request(probing.op, { ...vars, ...probing.variables(probe!.offset, probe!.probeAt) }, counters, signal)
+          : await transport.request(op, vars, counters, signal);
         cat.confirm(name);
         return result;
       } catch (err) {
@@ -170,9 +171,11 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       listSize?: (data: Record<string, unknown>) => number | null;
       keep?: (record: T) => boolean;
       probe?: { offset: number; probeAt: number };
+      /** The pass no longer needs this page (it ended, or planned the page again). */
+      signal?: AbortSignal;
     } = {},
   ): Promise<FetchedPage<T>> {
-    const result = await send(name, variables, counters, options.probe);
+    const result = await send(name, variables, counters, options.probe, options.signal);
     const list = listAt(result.data, listPathOf(name));
     const parsed = parseList(list, parseOne, entity, result.recordErrors);
     const more = options.probe ? probeFound(result.data) : undefined;
@@ -238,8 +241,9 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
           logger,
           memory: pageMemory,
           shortPageEnds: true,
-          fetchPage: (cursor, counters) =>
+          fetchPage: (cursor, counters, signal) =>
             fetchList(name, { ...variables, offset: cursor.offset, limit: cursor.limit }, counters, entity, parseOne, {
+              signal,
               ...(keep ? { keep } : {}),
               ...(cursor.probeAt !== undefined ? { probe: { offset: cursor.offset, probeAt: cursor.probeAt } } : {}),
             }),
@@ -268,7 +272,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
           // The status poll asks the next pages while it writes this one: as many as may be in flight.
           readAhead: options.readAhead ?? options.limiter.concurrency,
           memory: pageMemory,
-          fetchPage: (cursor, counters) =>
+          fetchPage: (cursor, counters, signal) =>
             fetchList(
               'getChargepoints',
               paged ? { count: cursor.limit, page: cursor.page } : { offset: cursor.offset, limit: cursor.limit },
@@ -276,8 +280,8 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
               'chargepoint',
               parseOne,
               paged
-                ? { reportedTotal: (data) => field(data, 'total'), listSize: (data) => field(data, 'total') }
-                : { listSize: (data) => field(data, 'count') },
+                ? { signal, reportedTotal: (data) => field(data, 'total'), listSize: (data) => field(data, 'total') }
+                : { signal, listSize: (data) => field(data, 'count') },
             ),
         },
         stats,
@@ -301,7 +305,8 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
         pageSize,
         keyOf: (r: ContactRecord) => r.id,
         logger,
-        fetchPage: (cursor, counters) => fetchList('getContacts', { offset: cursor.offset, limit: cursor.limit }, counters, 'contact', (raw) => parseContact(raw, ctx)),
+        fetchPage: (cursor, counters, signal) =>
+          fetchList('getContacts', { offset: cursor.offset, limit: cursor.limit }, counters, 'contact', (raw) => parseContact(raw, ctx), { signal }),
       }),
     cardPages: (contactId, opts = {}) =>
       contactList<CardRecord>('getCards', 'card', (r) => r.tagId, { contactId, active: opts.active }, (raw) => parseCard(raw, ctx, contactId)),

@@ -14,7 +14,7 @@
 // shows the server's effective page size (a cap below what was asked) and, where the server
 // reports one, the total, so the following offsets or page numbers are known and no request goes
 // past the empty page that confirms the end. A page shorter than planned re-plans the pages after
-// it (in-flight ones past it are dropped and asked again from the right offset), so a cap learnt
+// it (in-flight ones past it are cancelled and asked again from the right offset), so a cap learnt
 // mid-pass or a list that shifts while pages are in flight still yields every record once. At most
 // readAhead + 1 pages are held: the one being written and those in flight.
 //
@@ -107,7 +107,8 @@ export interface PaginateOptions<T> {
   operation: string;
   style: 'offset' | 'paged';
   pageSize: number;
-  fetchPage: (cursor: Cursor, counters: RequestCounters) => Promise<FetchedPage<T>>;
+  /** `signal` aborts when the pass no longer needs the page (it ended, or planned the page again). */
+  fetchPage: (cursor: Cursor, counters: RequestCounters, signal: AbortSignal) => Promise<FetchedPage<T>>;
   keyOf: (record: T) => string;
   logger: Logger;
   /** Later pages requested while the current one is consumed (0 = one page at a time). */
@@ -132,6 +133,7 @@ export function paginate<T>(options: PaginateOptions<T>, stats: PassStats = newP
 interface Planned<T> {
   cursor: Cursor;
   result: Promise<FetchedPage<T>>;
+  cancel: AbortController;
 }
 
 async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGenerator<Page<T>, PassStats, undefined> {
@@ -161,9 +163,10 @@ async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGene
   };
   const plan = (k: number) => {
     const cursor = cursorOf(k);
-    const result = fetchPage(cursor, stats);
+    const cancel = new AbortController();
+    const result = fetchPage(cursor, stats, cancel.signal);
     result.catch(() => {}); // read when its turn comes; a dropped one must not be an unhandled rejection
-    inflight.set(k, { cursor, result });
+    inflight.set(k, { cursor, result, cancel });
   };
   /** Pages past the end the server reports are not asked ahead (the page at the end confirms it). */
   const pastEnd = (k: number) => listSize !== null && cursorOf(k).offset > listSize;
@@ -173,7 +176,11 @@ async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGene
     while (nextToPlan <= last && (nextToPlan === current || !pastEnd(nextToPlan))) plan(nextToPlan++);
   };
   const replan = (fromIndex: number, at: { offset: number; page: number }) => {
-    for (const k of [...inflight.keys()]) if (k >= fromIndex) inflight.delete(k);
+    for (const [k, planned] of [...inflight]) {
+      if (k < fromIndex) continue;
+      planned.cancel.abort();
+      inflight.delete(k);
+    }
     base = { index: fromIndex, ...at };
     nextToPlan = fromIndex;
   };
@@ -256,6 +263,9 @@ async function* run<T>(options: PaginateOptions<T>, stats: PassStats): AsyncGene
       if (endsHere) return finish();
     }
   } finally {
+    // A pass that ends early (a failed page, an error in the caller, shutdown) stops the requests
+    // it read ahead: none of them goes on retrying after the run has ended.
+    for (const planned of inflight.values()) planned.cancel.abort();
     inflight.clear();
   }
 

@@ -97,7 +97,8 @@ export interface TransportOptions {
 }
 
 export interface Transport {
-  request(op: OperationLike, variables?: Record<string, unknown>, counters?: RequestCounters): Promise<RequestResult>;
+  /** `signal` cancels this request (its waits, retries and the attempt in flight): a pass that ends drops the pages it no longer needs. */
+  request(op: OperationLike, variables?: Record<string, unknown>, counters?: RequestCounters, signal?: AbortSignal): Promise<RequestResult>;
   /** Requests, retries and 429s of this client since it was created. */
   readonly stats: Readonly<RequestCounters>;
 }
@@ -259,9 +260,9 @@ export function createTransport(options: TransportOptions): Transport {
   const plainClient = new GraphQLClient(options.url, { ...clientOptions, jsonSerializer: JSON });
   const stats: RequestCounters = { requests: 0, retries: 0, rateLimited: 0 };
 
-  async function attemptOnce(op: OperationLike, variables: Record<string, unknown> | undefined): Promise<Attempt> {
+  async function attemptOnce(op: OperationLike, variables: Record<string, unknown> | undefined, abort: AbortSignal | undefined): Promise<Attempt> {
     const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
+    const signal = abort ? AbortSignal.any([timeout, abort]) : timeout;
     try {
       const res = await (selectsMoney(op) ? client : plainClient).rawRequest<Record<string, unknown>>({ query: op.source, variables: variables ?? {}, signal });
       const errors = summarise(res.errors).filter((e) => {
@@ -276,7 +277,7 @@ export function createTransport(options: TransportOptions): Transport {
       }
       return classifyGraphQLErrors(op, res.data, errors, res.status);
     } catch (err) {
-      if (callerSignal?.aborted) throw new AbortedError({ operation: op.name, cause: callerSignal.reason });
+      if (abort?.aborted) throw new AbortedError({ operation: op.name, cause: abort.reason });
       if (err instanceof ClientError) {
         const { status, body } = err.response;
         const cause = httpCause(status, body ?? '');
@@ -306,7 +307,9 @@ export function createTransport(options: TransportOptions): Transport {
     return Math.floor(retry.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (n - 1)));
   }
 
-  async function request(op: OperationLike, variables?: Record<string, unknown>, counters?: RequestCounters): Promise<RequestResult> {
+  async function request(op: OperationLike, variables?: Record<string, unknown>, counters?: RequestCounters, signal?: AbortSignal): Promise<RequestResult> {
+    // Shutdown (the client's signal) or the caller's own cancellation, whichever comes first.
+    const abort = signal && callerSignal ? AbortSignal.any([signal, callerSignal]) : (signal ?? callerSignal);
     let attempt = 0;
     let transientFailures = 0;
     let partialFailures = 0;
@@ -321,17 +324,18 @@ export function createTransport(options: TransportOptions): Transport {
       try {
         outcome = await limiter.run(async () => {
           started = performance.now();
-          return attemptOnce(op, variables);
-        }, callerSignal);
+          // Counted when sent: a request cut short by a cancellation was made all the same.
+          stats.requests++;
+          if (counters) counters.requests++;
+          return attemptOnce(op, variables, abort);
+        }, abort);
       } catch (err) {
         // Aborted while waiting for a slot or a start time.
-        if (callerSignal?.aborted && !(err instanceof AbortedError)) throw new AbortedError({ operation, cause: err });
+        if (abort?.aborted && !(err instanceof AbortedError)) throw new AbortedError({ operation, cause: err });
         throw err;
       }
       const durationMs = performance.now() - started;
       spentMs += durationMs;
-      stats.requests++;
-      if (counters) counters.requests++;
       const label = outcomeLabel(outcome);
       apiRequests.inc({ operation, outcome: label });
       apiRequestDuration.observe({ operation }, durationMs / 1000);
@@ -411,7 +415,7 @@ export function createTransport(options: TransportOptions): Transport {
       apiRetries.inc({ operation, reason: label });
       logger.debug({ operation, attempt, reason: label, waitMs }, 'CONNECT API request will be repeated');
       try {
-        await sleep(waitMs, callerSignal);
+        await sleep(waitMs, abort);
       } catch (err) {
         throw new AbortedError({ operation, cause: err });
       }

@@ -3,13 +3,13 @@
 // fan-out's short-page rule against a server that caps pages.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { collect } from '../../src/connect/index.js';
+import { collect, createConnectClient, createLimiter } from '../../src/connect/index.js';
 import { changedChargepoints, rowHash } from '../../src/db/fingerprints.js';
 import { resetSeen } from '../../src/db/seen.js';
 import { silentLogger } from '../../src/log.js';
 import { syncChargepoints, type ChargepointPage, type ChargepointSource } from '../../src/sync/chargepoints.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
+import { startUpstream, TEST_RETRY, type Upstream } from '../helpers/upstream.js';
 
 const sorted = (xs: string[]) => [...xs].sort();
 
@@ -78,6 +78,30 @@ describe('the status poll with pages in flight', () => {
     const next = await syncChargepoints(up.client, ctx());
     expect(next.details!.deleted_chargepoints).toBe(1);
     expect(sorted(await stored())).toEqual(sorted(world.chargepointIds()));
+  });
+
+  it('a pass that ends early cancels the pages it read ahead: none goes on retrying after the run', async () => {
+    // Retries 100 ms apart: pages in flight would keep asking for half a second after the run ended.
+    const client = createConnectClient({
+      url: up.sim.url, apiKey: up.sim.apiKey, timeoutMs: 5_000, pageSize: 6, limiter: createLimiter({ concurrency: 4 }),
+      logger: silentLogger, retry: { ...TEST_RETRY, baseDelayMs: 100, maxDelayMs: 100 },
+    });
+    expect((await syncChargepoints(client, ctx())).status).toBe('succeeded');
+    const source: ChargepointSource = {
+      async *chargepointPages() {
+        for await (const page of client.chargepointPages()) {
+          // Later pages are in flight and failing when the first page's write fails.
+          up.sim.setFaults({ errorRate: 1 });
+          yield page as ChargepointPage;
+          throw new Error('the write failed');
+        }
+      },
+    };
+    const failed = await syncChargepoints(source, ctx());
+    expect(failed.status).toBe('failed');
+    const atEnd = up.sim.stats.requests;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(up.sim.stats.requests).toBe(atEnd);
   });
 
   it('a page that fails for good while later pages are in flight: the pass fails, nothing is deleted, the next run completes', async () => {
