@@ -274,14 +274,16 @@ async function copyIntoSchema(adminUrl: string, sourceUrl: string): Promise<{ ro
   return { rows, seconds, minimalSeconds };
 }
 
+const LOAD_TABLE_OIDS = `array[${LOAD_TABLES.map((t) => `'connect.${t}'::regclass`).join(', ')}]`;
+
 /** Drops the foreign keys and every index but the primary keys and the exclusion constraint of LOAD_TABLES. */
 const STRIP_TO_KEYS_AND_GUARD = `do $$ declare r record; begin
   for r in select conrelid::regclass as t, conname from pg_constraint
-      where contype = 'f' and conrelid = any (array[${LOAD_TABLES.map((t) => `'connect.${t}'::regclass`).join(', ')}]) loop
+      where contype = 'f' and conrelid = any (${LOAD_TABLE_OIDS}) loop
     execute format('alter table %s drop constraint %I', r.t, r.conname);
   end loop;
   for r in select i.indexrelid::regclass as idx from pg_index i
-      where i.indrelid = any (array[${LOAD_TABLES.map((t) => `'connect.${t}'::regclass`).join(', ')}]) and not i.indisprimary
+      where i.indrelid = any (${LOAD_TABLE_OIDS}) and not i.indisprimary
         and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.contype = 'x') loop
     execute format('drop index %s', r.idx);
   end loop;
