@@ -17,13 +17,11 @@ const loggerFor = (readAhead: number | undefined) => (readAhead === undefined ? 
 
 // The poll's page request as the client last sent it (its document and headers), so that `floor`
 // can send the same requests bare: what the network and the server take, without the worker.
-let pageRequest: { url: string; init: RequestInit; variables: Record<string, unknown> } | undefined;
+// Only kept here: it is read once, by `floor`, so the timed poll does no more than a string test.
+let pageRequest: { url: string; init: RequestInit } | undefined;
 const clientFetch = globalThis.fetch;
 globalThis.fetch = (input, init) => {
-  if (typeof init?.body === 'string' && init.body.includes('getChargepoints(')) {
-    const body = JSON.parse(init.body) as { variables?: Record<string, unknown> };
-    pageRequest = { url: String(input), init, variables: body.variables ?? {} };
-  }
+  if (typeof init?.body === 'string' && init.body.includes('getChargepoints(')) pageRequest = { url: String(input), init };
   return clientFetch(input, init);
 };
 
@@ -111,14 +109,16 @@ process.on('message', async (m: Message) => {
         // `requests` page requests, `concurrency` at a time, each body read as text and nothing
         // more: the floor under the poll's wall time that the network and the server set. Pages
         // past the end come back empty, as the poll's last page does.
-        const { url, init, variables } = pageRequest!;
+        const { url, init } = pageRequest!;
+        const body = JSON.parse(init.body as string) as { variables?: Record<string, unknown> };
+        const variables = body.variables ?? {};
         const size = Number(variables.limit ?? variables.count ?? 0);
         let next = 0;
         const t0 = performance.now();
         await Promise.all(Array.from({ length: m.concurrency }, async () => {
           for (let k = next++; k < m.requests; k = next++) {
             const vars = 'offset' in variables ? { ...variables, offset: k * size } : { ...variables, page: k };
-            const res = await clientFetch(url, { ...init, signal: null, body: JSON.stringify({ ...(JSON.parse(init.body as string) as object), variables: vars }) });
+            const res = await clientFetch(url, { ...init, signal: null, body: JSON.stringify({ ...body, variables: vars }) });
             await res.text();
           }
         }));

@@ -9,7 +9,7 @@ import { recordSeen, resetSeen, type SeenKind } from '../db/seen.js';
 import { changedChargepoints, rowHash, type Fingerprint } from '../db/fingerprints.js';
 import { connectorsByStatus as connectorsGauge, statusTransitions } from '../metrics.js';
 import { runJob, type JobContext, type JobResult, type RunHandle } from './job.js';
-import { toRejectRow, uncountedRequests, walkPass } from './pass.js';
+import { toRejectRow, walkPass } from './pass.js';
 import { GraphQLResponseError, SchemaMismatchError } from '../connect/errors.js';
 
 export interface ChargepointPage {
@@ -113,7 +113,6 @@ export async function syncChargepoints(source: ChargepointSource, ctx: JobContex
 
     // The pass completed: whatever it did not return is gone upstream — once confirmed, when few.
     run.checkpoint();
-    run.counters.requests += uncountedRequests(pass, run.counters.requests);
     // The end of the pass's database time (finish_ms; confirming candidates upstream aside).
     d.deletions_disproved = await confirmCandidates(source, run, keepConnectorsOf);
     const finishStart = performance.now();

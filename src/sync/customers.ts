@@ -17,7 +17,7 @@ import {
 } from '../db/customers.js';
 import { addToRun, insertRejects } from '../db/runs.js';
 import type { Db } from '../db/database.js';
-import { toRejectRow, uncountedRequests, walkPass } from './pass.js';
+import { toRejectRow, walkPass } from './pass.js';
 import { fanOut, idBatches, type FanOutResult } from './fan-out.js';
 import { runJob, type JobContext, type JobOutcome, type JobResult, type RunHandle } from './job.js';
 
@@ -55,7 +55,6 @@ export async function syncContacts(client: ConnectClient, ctx: JobContext): Prom
       run.progress('page committed', { contacts: seen.size });
     });
     run.checkpoint();
-    run.counters.requests += uncountedRequests(pass, run.counters.requests);
     // A rejected record without a readable id might be any contact: absence then proves nothing.
     if (keyless === 0) {
       run.counters.deleted = await markUnseenContactsDeleted(run.db, [...seen], run.startedAt);

@@ -98,7 +98,8 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
       if (stopping()) return;
       const id = await nextId();
       if (id === undefined) return;
-      // This id's pass, for the requests it made when it fails (its attempts, retries included).
+      // This id's pass, for the requests no page accounts for (the empty page that ends it; when it
+      // fails, its attempts with their retries), however it ends.
       let pass: AsyncIterable<FanOutPage<T>> | undefined;
       let counted = 0;
       try {
@@ -112,10 +113,8 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
           rejects.push(...page.rejects);
           if (buffer.length + rejects.length >= options.batchSize) await flush();
         }
-        requests += uncountedRequests(pass, counted);
         completed.push(id);
       } catch (err) {
-        if (pass) requests += uncountedRequests(pass, counted);
         // A wrong key fails every id alike: stop the run instead of failing them one by one. A
         // request cut by shutdown is no failure of this id either.
         // A refused key or a schema the job cannot work with fails every id alike: the run fails.
@@ -127,6 +126,8 @@ export async function fanOut<T>(run: RunHandle, options: FanOutOptions<T>): Prom
         failed.push({ id, reason });
         rejects.push({ entity: options.idKind as Reject['entity'], key: id, raw: null, reason: `${options.idKind} ${id} failed after retries: ${reason}` });
         run.logger.warn({ [options.idKind]: id, err: reason }, `${options.idKind} failed after retries; the other ${options.idKind}s go on, the next run tries again`);
+      } finally {
+        if (pass) requests += uncountedRequests(pass, counted);
       }
     }
   };

@@ -17,15 +17,14 @@ export function uncountedRequests(pass: AsyncIterable<unknown>, counted: number)
 }
 
 /**
- * Walks a client pass, a page at a time. When the walk fails, the requests no committed page
- * accounts for (the failing page's attempts with their retries, the pages in flight) are added to
- * the run's count before the error goes on: a failed run records every request it made.
+ * Walks a client pass, a page at a time. However the walk ends, the requests no committed page
+ * accounts for (the empty page that ends the list; when it fails, the failing page's attempts with
+ * their retries and the pages in flight) are added to the run's count: a run records every request it made.
  */
 export async function walkPass<P>(run: Pick<RunHandle, 'counters'>, pass: AsyncIterable<P>, onPage: (page: P) => Promise<void>): Promise<void> {
   try {
     for await (const page of pass) await onPage(page);
-  } catch (err) {
+  } finally {
     run.counters.requests += uncountedRequests(pass, run.counters.requests);
-    throw err;
   }
 }
